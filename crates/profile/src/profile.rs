@@ -1,0 +1,223 @@
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tandem_marks::{DataMatrixMark, MarkError, MarkRect, OmrScheme};
+use tandem_ticket::{DataFormat, PaperSize};
+
+/// Why a profile cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// The file could not be read.
+    #[error("cannot read profile {path}: {source}")]
+    Io {
+        /// The profile file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed, has an unknown key or a wrong type.
+    #[error("profile {}: {message}", path.as_ref().map_or_else(|| "<text>".into(), |p| p.display().to_string()))]
+    Syntax {
+        /// The profile file, when it came from one.
+        path: Option<PathBuf>,
+        /// The parser's message: line, column, key and what is wrong.
+        message: String,
+    },
+    /// A value is out of range or inconsistent.
+    #[error("profile key `{key}`: {reason}")]
+    Invalid {
+        /// Dotted key, e.g. `marks.omr.pitch_mm`.
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Who the centre is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Centre {
+    /// Short id, used in file names.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+}
+
+/// The centre's production printers, as far as a job must fit them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Printer {
+    /// Data formats the printers accept.
+    pub formats: Vec<DataFormat>,
+    /// Whether the printers print duplex.
+    pub duplex: bool,
+    /// Cut-sheet sizes in stock.
+    #[serde(default = "default_sheet_sizes")]
+    pub sheet_sizes: Vec<PaperSize>,
+}
+
+fn default_sheet_sizes() -> Vec<PaperSize> {
+    vec![PaperSize::A4]
+}
+
+/// The control marks the centre's inserters read, printed on the front of
+/// every sheet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Marks {
+    /// OMR bars, if the inserters read OMR.
+    #[serde(default)]
+    pub omr: Option<OmrScheme>,
+    /// A DataMatrix code, if the inserters read one.
+    #[serde(default)]
+    pub data_matrix: Option<DataMatrixMark>,
+}
+
+/// How output is cut into files and named.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    /// A production run (one output file) holds at most this many sheets;
+    /// runs are cut between pieces.
+    pub max_sheets_per_run: u64,
+    /// File name template; `{job}`, `{centre}` and `{run}` (three digits)
+    /// are replaced.
+    #[serde(default = "default_file_name")]
+    pub file_name: String,
+}
+
+fn default_file_name() -> String {
+    "{job}-{centre}-run{run}.pdf".into()
+}
+
+/// Everything Tandem needs to know about one centre.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentreProfile {
+    /// Who the centre is.
+    pub centre: Centre,
+    /// Its printers.
+    pub printer: Printer,
+    /// Its inserters' marks.
+    pub marks: Marks,
+    /// Its output conventions.
+    pub output: Output,
+}
+
+fn invalid(key: &str, reason: impl Into<String>) -> ProfileError {
+    ProfileError::Invalid {
+        key: key.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+impl CentreProfile {
+    /// Parses and validates a profile from TOML text.
+    pub fn from_toml_str(text: &str) -> Result<Self, ProfileError> {
+        let profile: Self = toml::from_str(text).map_err(|e| ProfileError::Syntax {
+            path: None,
+            message: e.to_string(),
+        })?;
+        profile.validate()?;
+        Ok(profile)
+    }
+
+    /// Reads, parses and validates a profile file.
+    pub fn from_file(path: &Path) -> Result<Self, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_toml_str(&text).map_err(|e| match e {
+            ProfileError::Syntax { message, .. } => ProfileError::Syntax {
+                path: Some(path.to_owned()),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// The profile as TOML.
+    pub fn to_toml_string(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| unreachable!("profile to TOML: {e}"))
+    }
+
+    /// Checks values and their consistency; the error names the key.
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        if self.centre.id.is_empty()
+            || !self
+                .centre
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        {
+            return Err(invalid(
+                "centre.id",
+                "must be non-empty and use only A-Z a-z 0-9 - _",
+            ));
+        }
+        if self.printer.formats.is_empty() {
+            return Err(invalid(
+                "printer.formats",
+                "at least one data format is needed",
+            ));
+        }
+        if self.printer.sheet_sizes.is_empty() {
+            return Err(invalid(
+                "printer.sheet_sizes",
+                "at least one sheet size is needed",
+            ));
+        }
+        let mark_error = |prefix: &str, e: MarkError| match e {
+            MarkError::InvalidGeometry { field, reason } => {
+                invalid(&format!("{prefix}.{field}"), reason)
+            }
+            other => invalid(prefix, other.to_string()),
+        };
+        if self.marks.omr.is_none() && self.marks.data_matrix.is_none() {
+            return Err(invalid(
+                "marks",
+                "an inserter needs OMR marks, a DataMatrix, or both",
+            ));
+        }
+        if let Some(omr) = &self.marks.omr {
+            omr.validate().map_err(|e| mark_error("marks.omr", e))?;
+            let zone = omr.zone();
+            if zone.right() > 210.0 || zone.bottom() > 297.0 {
+                return Err(invalid(
+                    "marks.omr",
+                    format!("the code reaches outside an A4 sheet ({zone:?})"),
+                ));
+            }
+        }
+        if let Some(code) = &self.marks.data_matrix {
+            code.validate()
+                .map_err(|e| mark_error("marks.data_matrix", e))?;
+        }
+        if self.output.max_sheets_per_run == 0 {
+            return Err(invalid("output.max_sheets_per_run", "must be at least 1"));
+        }
+        if !self.output.file_name.contains("{run}") || !self.output.file_name.ends_with(".pdf") {
+            return Err(invalid(
+                "output.file_name",
+                "must contain {run} and end in .pdf",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The area the inserter's OMR code occupies on the front of a sheet.
+    pub fn omr_zone(&self) -> Option<MarkRect> {
+        self.marks.omr.as_ref().map(OmrScheme::zone)
+    }
+
+    /// The output file name of run `run` (1-based) of job `job`.
+    pub fn output_file_name(&self, job: &str, run: u32) -> String {
+        self.output
+            .file_name
+            .replace("{job}", job)
+            .replace("{centre}", &self.centre.id)
+            .replace("{run}", &format!("{run:03}"))
+    }
+}
