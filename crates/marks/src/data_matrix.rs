@@ -1,0 +1,295 @@
+//! DataMatrix ECC200 codes carrying job, piece and sheet identification.
+
+use std::fmt::Write as _;
+
+use datamatrix::{DataMatrix, SymbolList};
+use serde::{Deserialize, Serialize};
+
+use crate::geometry::check_number;
+use crate::{MarkError, MarkRect, SheetControl};
+
+/// Light margin kept around the symbol, in modules, as reported by
+/// [`DataMatrixMark::zone`]. ECC200 requires one module; two tolerate print and
+/// cutting drift.
+pub const QUIET_ZONE_MODULES: usize = 2;
+
+/// The template used when the configuration does not name one.
+pub const DEFAULT_TEMPLATE: &str = "{job}|{piece}|{sheet}/{sheets}";
+
+fn default_template() -> String {
+    DEFAULT_TEMPLATE.to_owned()
+}
+
+/// Placement and content of a DataMatrix code on a sheet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataMatrixMark {
+    /// Left edge of the symbol (without quiet zone), mm from the left page edge.
+    pub x_mm: f64,
+    /// Top edge of the symbol (without quiet zone), mm from the top page edge.
+    pub y_mm: f64,
+    /// Edge length of one module (e.g. 0.5).
+    pub module_mm: f64,
+    /// Payload template with placeholders `{job}`, `{piece}`, `{sheet}`,
+    /// `{sheets}` and `{sequence}`; `{{` and `}}` stand for literal braces.
+    /// Defaults to [`DEFAULT_TEMPLATE`].
+    #[serde(default = "default_template")]
+    pub template: String,
+}
+
+/// An encoded square ECC200 symbol, finder and timing patterns included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataMatrixSymbol {
+    /// Modules per row.
+    pub width: usize,
+    /// Modules per column.
+    pub height: usize,
+    /// Row-major, `true` = dark.
+    pub modules: Vec<bool>,
+}
+
+impl DataMatrixSymbol {
+    /// Whether the module in column `x`, row `y` is dark.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the position lies outside the symbol.
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        assert!(
+            x < self.width && y < self.height,
+            "module ({x}, {y}) outside symbol"
+        );
+        self.modules[y * self.width + x]
+    }
+}
+
+impl DataMatrixMark {
+    /// Checks placement and template.
+    ///
+    /// `module_mm` must be positive, and `x_mm`/`y_mm` leave room for the quiet
+    /// zone on the page. The template must be non-empty and use only known
+    /// placeholders.
+    pub fn validate(&self) -> Result<(), MarkError> {
+        check_number("module_mm", self.module_mm, 0.0, true)?;
+        let quiet_mm = QUIET_ZONE_MODULES as f64 * self.module_mm;
+        check_number("x_mm", self.x_mm, quiet_mm, false)?;
+        check_number("y_mm", self.y_mm, quiet_mm, false)?;
+        let template_error = |reason: String| MarkError::Template {
+            template: self.template.clone(),
+            reason,
+        };
+        if self.template.is_empty() {
+            return Err(template_error("template is empty".into()));
+        }
+        for token in Tokens::new(&self.template) {
+            if let Token::Invalid { reason, .. } = token {
+                return Err(template_error(reason));
+            }
+        }
+        Ok(())
+    }
+
+    /// The template filled in for one sheet.
+    ///
+    /// Malformed parts of the template (see [`validate`](Self::validate)) are
+    /// copied verbatim.
+    pub fn payload(&self, sheet: &SheetControl<'_>) -> String {
+        let mut out = String::with_capacity(self.template.len() + 16);
+        for token in Tokens::new(&self.template) {
+            // Writing to a String cannot fail.
+            let _ = match token {
+                Token::Literal(text) | Token::Invalid { text, .. } => out.write_str(text),
+                Token::Field(Field::Job) => out.write_str(sheet.job_id),
+                Token::Field(Field::Piece) => out.write_str(sheet.piece_id),
+                Token::Field(Field::Sheet) => write!(out, "{}", sheet.sheet),
+                Token::Field(Field::Sheets) => write!(out, "{}", sheet.sheets),
+                Token::Field(Field::Sequence) => write!(out, "{}", sheet.sequence),
+            };
+        }
+        out
+    }
+
+    /// Encodes `payload` into the smallest square ECC200 symbol that holds it.
+    ///
+    /// Latin-1 text is encoded as is; other text gets a UTF-8 ECI prefix, which
+    /// not every reader honours.
+    pub fn encode(&self, payload: &str) -> Result<DataMatrixSymbol, MarkError> {
+        let code = DataMatrix::encode_str(payload, SymbolList::default().enforce_square())
+            .map_err(|e| {
+                MarkError::DataMatrix(format!(
+                    "payload of {} bytes does not fit a square symbol: {e:?}",
+                    payload.len()
+                ))
+            })?;
+        let bitmap = code.bitmap();
+        let (width, height) = (bitmap.width(), bitmap.height());
+        let mut modules = vec![false; width * height];
+        for (x, y) in bitmap.pixels() {
+            modules[y * width + x] = true;
+        }
+        Ok(DataMatrixSymbol {
+            width,
+            height,
+            modules,
+        })
+    }
+
+    /// Dark modules as rectangles placed at (`x_mm`, `y_mm`).
+    ///
+    /// Horizontally adjacent dark modules of a row are merged into one rectangle,
+    /// which keeps the PDF content stream short.
+    pub fn rects(&self, symbol: &DataMatrixSymbol) -> Vec<MarkRect> {
+        let m = self.module_mm;
+        let mut rects = Vec::new();
+        for (row, cells) in symbol.modules.chunks_exact(symbol.width).enumerate() {
+            let mut col = 0;
+            while col < cells.len() {
+                if !cells[col] {
+                    col += 1;
+                    continue;
+                }
+                let run = cells[col..].iter().take_while(|&&dark| dark).count();
+                rects.push(MarkRect {
+                    x: self.x_mm + col as f64 * m,
+                    y: self.y_mm + row as f64 * m,
+                    width: run as f64 * m,
+                    height: m,
+                });
+                col += run;
+            }
+        }
+        rects
+    }
+
+    /// The area the symbol occupies including its quiet zone of
+    /// [`QUIET_ZONE_MODULES`] modules on every side; nothing else may be
+    /// printed there.
+    pub fn zone(&self, symbol: &DataMatrixSymbol) -> MarkRect {
+        let quiet = QUIET_ZONE_MODULES as f64 * self.module_mm;
+        MarkRect {
+            x: self.x_mm - quiet,
+            y: self.y_mm - quiet,
+            width: symbol.width as f64 * self.module_mm + 2.0 * quiet,
+            height: symbol.height as f64 * self.module_mm + 2.0 * quiet,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Job,
+    Piece,
+    Sheet,
+    Sheets,
+    Sequence,
+}
+
+impl Field {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "job" => Field::Job,
+            "piece" => Field::Piece,
+            "sheet" => Field::Sheet,
+            "sheets" => Field::Sheets,
+            "sequence" => Field::Sequence,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Token<'t> {
+    Literal(&'t str),
+    Field(Field),
+    /// A malformed piece of template: its text and why it is wrong.
+    Invalid {
+        text: &'t str,
+        reason: String,
+    },
+}
+
+/// Splits a template into literals, placeholders and malformed pieces.
+struct Tokens<'t> {
+    rest: &'t str,
+}
+
+impl<'t> Tokens<'t> {
+    fn new(template: &'t str) -> Self {
+        Tokens { rest: template }
+    }
+}
+
+impl<'t> Iterator for Tokens<'t> {
+    type Item = Token<'t>;
+
+    fn next(&mut self) -> Option<Token<'t>> {
+        let rest = self.rest;
+        let (token, consumed) = if rest.is_empty() {
+            return None;
+        } else if rest.starts_with("{{") {
+            (Token::Literal("{"), 2)
+        } else if rest.starts_with("}}") {
+            (Token::Literal("}"), 2)
+        } else if rest.starts_with('}') {
+            let reason = "unmatched '}' (write '}}' for a literal brace)".to_owned();
+            (Token::Invalid { text: "}", reason }, 1)
+        } else if rest.starts_with('{') {
+            match rest.find('}') {
+                None => {
+                    let reason = "unclosed '{' (write '{{' for a literal brace)".to_owned();
+                    (Token::Invalid { text: rest, reason }, rest.len())
+                }
+                Some(close) => {
+                    let text = &rest[..=close];
+                    let name = &rest[1..close];
+                    let token = match Field::from_name(name) {
+                        Some(field) => Token::Field(field),
+                        None => Token::Invalid {
+                            text,
+                            reason: format!(
+                                "unknown placeholder {text}; known are {{job}}, {{piece}}, {{sheet}}, {{sheets}}, {{sequence}}"
+                            ),
+                        },
+                    };
+                    (token, text.len())
+                }
+            }
+        } else {
+            let end = rest.find(['{', '}']).unwrap_or(rest.len());
+            (Token::Literal(&rest[..end]), end)
+        };
+        self.rest = &rest[consumed..];
+        Some(token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizer_splits_literals_fields_and_escapes() {
+        let tokens: Vec<_> = Tokens::new("a{{b}}{job}|{sheets}").collect();
+        assert_eq!(
+            tokens,
+            [
+                Token::Literal("a"),
+                Token::Literal("{"),
+                Token::Literal("b"),
+                Token::Literal("}"),
+                Token::Field(Field::Job),
+                Token::Literal("|"),
+                Token::Field(Field::Sheets),
+            ]
+        );
+    }
+
+    #[test]
+    fn tokenizer_reports_malformed_pieces() {
+        let tokens: Vec<_> = Tokens::new("x{page}y}{job").collect();
+        assert!(matches!(tokens[1], Token::Invalid { text: "{page}", .. }));
+        assert!(matches!(tokens[3], Token::Invalid { text: "}", .. }));
+        assert!(matches!(tokens[4], Token::Invalid { text: "{job", .. }));
+        assert_eq!(tokens.len(), 5);
+    }
+}
