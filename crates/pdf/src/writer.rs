@@ -93,6 +93,18 @@ impl<W: Write> PdfWriter<W> {
         forms: &[(&[u8], Ref)],
         content: &[u8],
     ) -> Result<Ref, PdfError> {
+        self.add_page_with_fonts(width, height, forms, &[], content)
+    }
+
+    /// Like [`PdfWriter::add_page`], with fonts available under their names too.
+    pub fn add_page_with_fonts(
+        &mut self,
+        width: f32,
+        height: f32,
+        forms: &[(&[u8], Ref)],
+        fonts: &[(&[u8], Ref)],
+        content: &[u8],
+    ) -> Result<Ref, PdfError> {
         let page_ref = self.refs.next();
         let content_ref = self.refs.next();
         let mut chunk = Chunk::with_capacity(content.len() + 256);
@@ -102,9 +114,17 @@ impl<W: Write> PdfWriter<W> {
                 .parent(self.page_tree)
                 .contents(content_ref);
             let mut resources = page.resources();
-            let mut x_objects = resources.x_objects();
-            for (name, form) in forms {
-                x_objects.pair(Name(name), *form);
+            if !forms.is_empty() {
+                let mut x_objects = resources.x_objects();
+                for (name, form) in forms {
+                    x_objects.pair(Name(name), *form);
+                }
+            }
+            if !fonts.is_empty() {
+                let mut font_dict = resources.fonts();
+                for (name, font) in fonts {
+                    font_dict.pair(Name(name), *font);
+                }
             }
         }
         chunk.stream(content_ref, content);

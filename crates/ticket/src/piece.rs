@@ -46,7 +46,7 @@ pub fn pieces_by_page_count(
         });
     }
     let per = u64::from(pages_per_piece);
-    if total_pages % per != 0 {
+    if !total_pages.is_multiple_of(per) {
         let first = total_pages - total_pages % per + 1;
         return Err(TicketError::MissingPages {
             first,

@@ -1,0 +1,175 @@
+//! `tandem`: make a print-and-mail job portable between partner centres.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use tandem_core::{
+    CentreProfile, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE, JobTicket,
+    Progress, RedirectSummary,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "Make print-and-mail jobs portable between partner centres"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Redirect a job to a partner centre: partner marks, print-ready PDF, manifest.
+    Redirect {
+        /// The job ticket (TOML or JSON).
+        #[arg(long)]
+        job: PathBuf,
+        /// The partner centre's profile.
+        #[arg(long)]
+        to: PathBuf,
+        /// Output directory; must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Generate the example job of centre Nord and redirect it to centre Süd.
+    Demo {
+        /// Where the job and its redirected output go.
+        #[arg(long, default_value = "tandem-demo")]
+        out: PathBuf,
+        /// Number of letters in the example job.
+        #[arg(long, default_value_t = 1000)]
+        letters: usize,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Redirect {
+            job,
+            to,
+            out,
+            quiet,
+        } => {
+            let ticket = JobTicket::from_file(&job)?;
+            let profile = CentreProfile::from_file(&to)?;
+            let summary = run_redirect(&ticket, &profile, &out, quiet)?;
+            print_summary(&summary);
+        }
+        Command::Demo {
+            out,
+            letters,
+            quiet,
+        } => demo(&out, letters, quiet)?,
+    }
+    Ok(())
+}
+
+/// Marks a directory as the demo's own, so a rerun may replace it.
+const DEMO_MARKER: &str = ".tandem-demo";
+
+fn demo(out: &Path, letters: usize, quiet: bool) -> anyhow::Result<()> {
+    if out.exists() {
+        if !out.join(DEMO_MARKER).exists() {
+            bail!(
+                "{} exists and is not a Tandem demo directory; choose another --out",
+                out.display()
+            );
+        }
+        std::fs::remove_dir_all(out)
+            .with_context(|| format!("removing the previous demo in {}", out.display()))?;
+    }
+    std::fs::create_dir_all(out)?;
+    std::fs::write(
+        out.join(DEMO_MARKER),
+        "written by `tandem demo`; safe to delete\n",
+    )?;
+    let origin = CentreProfile::from_toml_str(EXAMPLE_ORIGIN_PROFILE)?;
+    let partner = CentreProfile::from_toml_str(EXAMPLE_PARTNER_PROFILE)?;
+    let started = Instant::now();
+    let options = DemoOptions {
+        letters,
+        ..DemoOptions::default()
+    };
+    let job = tandem_core::generate_demo_job(&out.join("job"), &origin, &options)?;
+    println!(
+        "generated {} letters ({} pages) of centre {} in {:.2} s: {}",
+        letters,
+        job.pages,
+        origin.centre.id,
+        started.elapsed().as_secs_f64(),
+        job.ticket.display()
+    );
+    let ticket = JobTicket::from_file(&job.ticket)?;
+    let summary = run_redirect(&ticket, &partner, &out.join("out"), quiet)?;
+    print_summary(&summary);
+    Ok(())
+}
+
+fn run_redirect(
+    ticket: &JobTicket,
+    profile: &CentreProfile,
+    out: &Path,
+    quiet: bool,
+) -> anyhow::Result<RedirectSummary> {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} redirect [{bar:40}] {pos}/{len} pages {per_sec} eta {eta}",
+        )?
+        .progress_chars("=> "),
+    );
+    let summary = tandem_core::redirect(ticket, profile, out, &mut |p: Progress| {
+        bar.set_length(p.pages_total);
+        bar.set_position(p.pages_done);
+    })
+    .with_context(|| format!("redirecting job {} to {}", ticket.id, profile.centre.id))?;
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+fn print_summary(summary: &RedirectSummary) {
+    let m = &summary.manifest;
+    let seconds = summary.elapsed.as_secs_f64();
+    println!(
+        "job {} redirected from {} to {}",
+        m.job_id, m.origin_centre, m.target_centre
+    );
+    println!("  pieces        {:>10}", m.totals.pieces);
+    println!("  sheets        {:>10}  ({})", m.totals.sheets, m.plex);
+    println!("  pages in      {:>10}", m.totals.pages);
+    println!(
+        "  pages out     {:>10}  (blank backs included)",
+        m.totals.output_pages
+    );
+    println!("  runs          {:>10}", m.totals.runs);
+    for run in &m.runs {
+        println!(
+            "    {}  {} pieces, {} sheets, sha256 {}",
+            run.file,
+            run.pieces,
+            run.sheets,
+            &run.sha256[..16]
+        );
+    }
+    println!(
+        "  time          {:>10.2} s  ({:.0} pages/s)",
+        seconds,
+        m.totals.output_pages as f64 / seconds.max(1e-9)
+    );
+    println!("  output        {}", summary.output_dir.display());
+}
