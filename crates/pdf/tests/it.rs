@@ -1,0 +1,191 @@
+//! Tests of PDF import and streaming output.
+//!
+//! Source PDFs are made here with pdf-writer's in-memory `Pdf` (not our
+//! streaming writer); the output's cross-reference table is checked byte by
+//! byte, because hayro-syntax would silently repair a broken one.
+
+use pdf_writer::{Content, Finish, Pdf, Rect, Ref};
+use proptest::prelude::*;
+use tandem_pdf::{PdfError, PdfInput, PdfWriter};
+
+/// A source PDF whose pages have the given (MediaBox, CropBox, Rotate); each
+/// draws a 10 × 10 pt square at (100, 200) in its own user space.
+fn source_pdf(pages: &[(Rect, Option<Rect>, i32)]) -> Vec<u8> {
+    let mut pdf = Pdf::new();
+    let mut next = Ref::new(1);
+    let catalog = next.bump();
+    let tree = next.bump();
+    let mut kids = Vec::new();
+    for &(media, crop, rotate) in pages {
+        let page = next.bump();
+        let content = next.bump();
+        kids.push(page);
+        let mut writer = pdf.page(page);
+        writer
+            .parent(tree)
+            .media_box(media)
+            .contents(content)
+            .rotate(rotate);
+        if let Some(crop) = crop {
+            writer.crop_box(crop);
+        }
+        writer.finish();
+        let mut c = Content::new();
+        c.rect(100.0, 200.0, 10.0, 10.0).fill_nonzero();
+        pdf.stream(content, &c.finish());
+    }
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree)
+        .kids(kids.iter().copied())
+        .count(kids.len() as i32);
+    pdf.finish()
+}
+
+fn a4() -> Rect {
+    Rect::new(0.0, 0.0, 595.0, 842.0)
+}
+
+/// Checks every in-use xref entry points at `N 0 obj`.
+fn assert_xref_exact(bytes: &[u8]) {
+    // The binary comment after the header is not UTF-8: search bytes, and
+    // only turn the ASCII tail into text.
+    let startxref = bytes.windows(9).rposition(|w| w == b"startxref").unwrap();
+    let tail = std::str::from_utf8(&bytes[startxref + 9..]).unwrap();
+    let offset: usize = tail.split_whitespace().next().unwrap().parse().unwrap();
+    let table = std::str::from_utf8(&bytes[offset..]).unwrap();
+    assert!(
+        table.starts_with("xref\n0 "),
+        "xref table at the startxref offset"
+    );
+    let mut header = table.splitn(3, '\n');
+    let (_, subsection) = (header.next(), header.next().unwrap());
+    let count: usize = subsection.split(' ').nth(1).unwrap().parse().unwrap();
+    let entries = &table[5 + subsection.len() + 1..];
+    for id in 0..count {
+        let entry = &entries[20 * id..20 * (id + 1)];
+        assert!(
+            entry.ends_with("\r\n"),
+            "entry {id} is 20 bytes ending in CR LF: {entry:?}"
+        );
+        if entry.as_bytes()[17] == b'n' {
+            let at: usize = entry[..10].parse().unwrap();
+            let header = format!("{id} 0 obj");
+            assert!(
+                bytes[at..].starts_with(header.as_bytes()),
+                "object {id} at offset {at}"
+            );
+        }
+    }
+    assert!(entries[20 * count..].starts_with("trailer"));
+}
+
+fn redraw(input: &PdfInput, indices: &[usize]) -> Vec<u8> {
+    let mut writer = PdfWriter::new(Vec::new()).unwrap();
+    let imported = input.import(indices, writer.allocator()).unwrap();
+    writer.write_chunk(&imported.chunk).unwrap();
+    for page in &imported.pages {
+        writer
+            .add_page(
+                page.width,
+                page.height,
+                &[(b"P", page.form)],
+                b"q /P Do Q\n",
+            )
+            .unwrap();
+    }
+    writer.finish().unwrap()
+}
+
+/// Applies a form's /Matrix to a point.
+fn apply(m: &[f32; 6], (x, y): (f32, f32)) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+fn form_matrix(output: &[u8], page: usize) -> [f32; 6] {
+    use hayro_syntax::object::{Array, Stream};
+    let pdf = hayro_syntax::Pdf::new(output.to_vec()).unwrap();
+    let pages = pdf.pages();
+    let form = pages[page]
+        .resources()
+        .x_objects
+        .get::<Stream<'_>>(b"P".as_slice())
+        .unwrap();
+    let matrix = form.dict().get::<Array<'_>>(b"Matrix".as_slice()).unwrap();
+    let values: Vec<f32> = matrix.iter::<f32>().collect();
+    values.try_into().unwrap()
+}
+
+#[test]
+fn rotate_and_crop_box_are_applied() {
+    let pdf = source_pdf(&[
+        (a4(), None, 0),
+        (a4(), Some(Rect::new(50.0, 100.0, 545.0, 742.0)), 0),
+        (a4(), None, 90),
+        (Rect::new(0.0, 0.0, 842.0, 595.0), None, 270),
+    ]);
+    let input = PdfInput::from_bytes(pdf, "rotated.pdf").unwrap();
+    assert_eq!(input.page_count(), 4);
+    // Visible sizes: A4; the crop box (495 × 642); A4 turned by 90° (842 × 595); landscape turned back.
+    let sizes: Vec<_> = (0..4).map(|i| input.page_size(i).unwrap()).collect();
+    assert_eq!(
+        sizes,
+        [
+            (595.0, 842.0),
+            (495.0, 642.0),
+            (842.0, 595.0),
+            (595.0, 842.0)
+        ]
+    );
+    let output = redraw(&input, &[0, 1, 2, 3]);
+    assert_xref_exact(&output);
+    let square = (105.0, 205.0); // centre of the drawn square
+    // Unrotated, uncropped: stays where it is.
+    assert_eq!(apply(&form_matrix(&output, 0), square), (105.0, 205.0));
+    // Cropped: shifted by the crop box's lower-left corner.
+    assert_eq!(apply(&form_matrix(&output, 1), square), (55.0, 105.0));
+    // /Rotate 90 turns the page clockwise: (x, y) -> (y, width - x) = (205, 595 - 105).
+    assert_eq!(apply(&form_matrix(&output, 2), square), (205.0, 490.0));
+    // /Rotate 270 turns it counter-clockwise: (x, y) -> (height - y, x) = (595 - 205, 105).
+    assert_eq!(apply(&form_matrix(&output, 3), square), (390.0, 105.0));
+}
+
+#[test]
+fn truncated_and_non_pdf_inputs_are_named() {
+    let pdf = source_pdf(&[(a4(), None, 0)]);
+    let cut = pdf[..pdf.len() - 40].to_vec();
+    match PdfInput::from_bytes(cut, "cut.pdf") {
+        Err(PdfError::Truncated { path, .. }) => assert_eq!(path.to_str(), Some("cut.pdf")),
+        other => panic!("expected truncation, got {:?}", other.err()),
+    }
+    let err = PdfInput::from_bytes(b"PK\x03\x04 not a pdf".to_vec(), "letters.zip")
+        .err()
+        .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "letters.zip is not a readable PDF: no %PDF- header"
+    );
+    let input = PdfInput::from_bytes(pdf, "one.pdf").unwrap();
+    let err = input.page_size(1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "one.pdf: page 2 asked for, but the document has 1 pages"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    /// Any selection and order of pages is written with an exact xref table
+    /// and reads back with the same page count and sizes.
+    #[test]
+    fn any_page_selection_round_trips(order in prop::collection::vec(0usize..3, 1..12)) {
+        let pdf = source_pdf(&[(a4(), None, 0), (Rect::new(0.0, 0.0, 420.0, 595.0), None, 0), (a4(), None, 90)]);
+        let input = PdfInput::from_bytes(pdf, "in.pdf").unwrap();
+        let output = redraw(&input, &order);
+        assert_xref_exact(&output);
+        let back = PdfInput::from_bytes(output, "out.pdf").unwrap();
+        prop_assert_eq!(back.page_count(), order.len());
+        for (i, &source) in order.iter().enumerate() {
+            prop_assert_eq!(back.page_size(i).unwrap(), input.page_size(source).unwrap());
+        }
+    }
+}
