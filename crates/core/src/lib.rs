@@ -25,7 +25,7 @@ mod redirect;
 pub use demo::{
     DemoJob, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE, generate_demo_job,
 };
-pub use draw::sheet_marks;
+pub use draw::{SheetMarks, sheet_marks};
 pub use error::CoreError;
 pub use manifest::{InputFile, Manifest, PieceEntry, RunEntry, Totals};
 pub use redirect::{Progress, RedirectSummary, job_pieces, redirect};

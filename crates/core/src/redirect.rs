@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tandem_marks::{MarkRect, SheetControl};
-use tandem_pdf::{PdfInput, PdfWriter};
+use tandem_pdf::{Chunk, PageImporter, PdfInput, PdfWriter};
 use tandem_plan::{JobPlan, PlannedSheet, SheetBack};
 use tandem_profile::CentreProfile;
 use tandem_ticket::{DataFormat, Delimiting, JobTicket, MailPiece, Plex, read_index_file};
@@ -15,10 +15,8 @@ use crate::draw::{FORM_NAME, page_content, sheet_marks};
 use crate::manifest::{InputFile, Manifest, PieceEntry, RunEntry, Totals};
 use crate::output::{AtomicFile, StagedDir, sha256_file, write_atomically};
 
-/// Source pages imported per batch: large enough that resources shared by
-/// neighbouring pages are written once per batch, small enough that memory
-/// stays flat however long the job is.
-const BATCH_SHEETS: usize = 256;
+/// Progress is reported every this many sheets.
+const PROGRESS_SHEETS: u64 = 256;
 
 /// How far a redirect has got, reported after every batch.
 #[derive(Clone, Copy, Debug)]
@@ -233,18 +231,15 @@ impl RunWriter<'_> {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(String, u64), CoreError> {
         let mut pdf = PdfWriter::new(AtomicFile::create(path)?)?;
-        let mut batch = Vec::with_capacity(BATCH_SHEETS);
+        let mut importer = PageImporter::new(self.input);
         for piece in run.pieces.clone() {
             for sheet in self.plan.sheets(piece) {
-                batch.push(sheet);
-                if batch.len() == BATCH_SHEETS {
-                    self.write_batch(&mut pdf, &batch)?;
-                    batch.clear();
+                self.write_sheet(&mut pdf, &mut importer, &sheet)?;
+                if sheet.sequence % PROGRESS_SHEETS == 0 {
                     progress(self.progress);
                 }
             }
         }
-        self.write_batch(&mut pdf, &batch)?;
         progress(self.progress);
         let written = pdf.page_count() as u64;
         if written != run.output_pages {
@@ -257,90 +252,72 @@ impl RunWriter<'_> {
         pdf.finish()?.commit()
     }
 
-    fn write_batch(
+    fn write_sheet(
         &mut self,
         pdf: &mut PdfWriter<AtomicFile>,
-        sheets: &[PlannedSheet],
+        importer: &mut PageImporter<'_>,
+        sheet: &PlannedSheet,
     ) -> Result<(), CoreError> {
-        if sheets.is_empty() {
-            return Ok(());
-        }
-        let mut indices = Vec::with_capacity(sheets.len() * 2);
-        for sheet in sheets {
-            indices.push(page_index(sheet.front));
-            if let SheetBack::Page(back) = sheet.back {
-                indices.push(page_index(back));
+        let piece = &self.plan.pieces[sheet.piece];
+        let control = SheetControl {
+            job_id: &self.ticket.id,
+            piece_id: &piece.piece_id,
+            sequence: sheet.sequence,
+            sheet: sheet.sheet,
+            sheets: sheet.sheets,
+        };
+        let marks = sheet_marks(self.profile, &control).map_err(|source| CoreError::Mark {
+            piece_id: piece.piece_id.clone(),
+            sheet: sheet.sheet,
+            source,
+        })?;
+        let mut chunk = Chunk::new();
+        let front = importer.import(page_index(sheet.front), pdf.allocator(), &mut chunk)?;
+        let back = match sheet.back {
+            SheetBack::Page(page) => {
+                Some(importer.import(page_index(page), pdf.allocator(), &mut chunk)?)
             }
-        }
-        let imported = self.input.import(&indices, pdf.allocator())?;
-        pdf.write_chunk(&imported.chunk)?;
-        let mut forms = imported.pages.iter();
-        for sheet in sheets {
-            let piece = &self.plan.pieces[sheet.piece];
-            let control = SheetControl {
-                job_id: &self.ticket.id,
-                piece_id: &piece.piece_id,
-                sequence: sheet.sequence,
-                sheet: sheet.sheet,
-                sheets: sheet.sheets,
-            };
-            let marks = sheet_marks(self.profile, &control).map_err(|source| CoreError::Mark {
-                piece_id: piece.piece_id.clone(),
-                sheet: sheet.sheet,
-                source,
-            })?;
-            let front = forms.next().ok_or_else(|| self.lost_page(sheet.front))?;
+            SheetBack::Unprinted | SheetBack::Blank => None,
+        };
+        pdf.write_chunk(&chunk)?;
+        page_content(
+            &mut self.content,
+            front.height,
+            true,
+            self.white_out.as_ref(),
+            Some(&marks),
+        );
+        pdf.add_page(
+            front.width,
+            front.height,
+            &[(FORM_NAME, front.form)],
+            &self.content,
+        )?;
+        if let Some(back) = back {
             page_content(
                 &mut self.content,
-                front.height,
+                back.height,
                 true,
                 self.white_out.as_ref(),
-                &marks,
+                None,
             );
             pdf.add_page(
-                front.width,
-                front.height,
-                &[(FORM_NAME, front.form)],
+                back.width,
+                back.height,
+                &[(FORM_NAME, back.form)],
                 &self.content,
             )?;
-            match sheet.back {
-                SheetBack::Unprinted => {}
-                SheetBack::Page(page) => {
-                    let back = forms.next().ok_or_else(|| self.lost_page(page))?;
-                    page_content(
-                        &mut self.content,
-                        back.height,
-                        true,
-                        self.white_out.as_ref(),
-                        &[],
-                    );
-                    pdf.add_page(
-                        back.width,
-                        back.height,
-                        &[(FORM_NAME, back.form)],
-                        &self.content,
-                    )?;
-                }
-                SheetBack::Blank => {
-                    pdf.add_page(front.width, front.height, &[], b"")?;
-                }
-            }
-            self.progress.pages_done += if sheet.back == SheetBack::Unprinted {
-                1
-            } else {
-                2
-            };
+        } else if sheet.back == SheetBack::Blank {
+            pdf.add_page(front.width, front.height, &[], b"")?;
         }
+        self.progress.pages_done += if sheet.back == SheetBack::Unprinted {
+            1
+        } else {
+            2
+        };
         Ok(())
     }
-
-    fn lost_page(&self, page: u64) -> CoreError {
-        CoreError::io(self.input.path())(std::io::Error::other(format!(
-            "page {page} was not imported"
-        )))
-    }
 }
-
 fn page_index(page: u64) -> usize {
     usize::try_from(page - 1).unwrap_or(usize::MAX)
 }

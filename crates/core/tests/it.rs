@@ -62,9 +62,11 @@ struct Filled {
 
 const MM: f64 = 72.0 / 25.4;
 
-/// Parses the `re`/`f` drawing of a page's own content stream.
+/// Parses the `re`/`f` drawing of a page's own content stream (up to an
+/// inline image, whose binary data is not text).
 fn filled_rects(content: &[u8], page_height: f64) -> Vec<Filled> {
-    let text = std::str::from_utf8(content).unwrap();
+    let end = find(content, b"BI ").unwrap_or(content.len());
+    let text = std::str::from_utf8(&content[..end]).unwrap();
     let mut white = false;
     let mut rects = Vec::new();
     for line in text.lines() {
@@ -120,29 +122,69 @@ fn expected_tracks(tracks: &[OmrFunction], parity: Parity, sequence: u64, last: 
     marks
 }
 
-/// Rebuilds the module grid from the drawn squares and decodes it with rxing.
-fn decode_data_matrix(rects: &[Filled], x0: f64, y0: f64, module: f64) -> String {
-    let right = rects.iter().map(|r| r.x + r.w).fold(0.0, f64::max);
-    let bottom = rects.iter().map(|r| r.y + r.h).fold(0.0, f64::max);
-    let cols = ((right - x0) / module).round() as usize;
-    let rows = ((bottom - y0) / module).round() as usize;
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// An inline 1-bit image mask: where it is drawn (mm from the top-left
+/// corner) and its samples, `true` where the mask paints.
+struct InlineMask {
+    x: f64,
+    y: f64,
+    width: f64,
+    columns: usize,
+    rows: usize,
+    painted: Vec<bool>,
+}
+
+/// Reads `q a 0 0 d e f cm BI /W w /H h /IM true /BPC 1 ID <data> EI Q`.
+fn inline_mask(content: &[u8], page_height: f64) -> Option<InlineMask> {
+    let bi = find(content, b"BI ")?;
+    let head = std::str::from_utf8(&content[..bi]).unwrap();
+    let q = head.rfind("q ")?;
+    let cm: Vec<f64> = head[q + 2..]
+        .split_whitespace()
+        .take(6)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let id = bi + find(&content[bi..], b" ID ")?;
+    let dict = std::str::from_utf8(&content[bi + 3..id]).unwrap();
+    let words: Vec<&str> = dict.split_whitespace().collect();
+    let value = |key: &str| words[words.iter().position(|w| *w == key).unwrap() + 1].to_owned();
+    assert_eq!((value("/IM"), value("/BPC")), ("true".into(), "1".into()));
+    let (columns, rows): (usize, usize) =
+        (value("/W").parse().unwrap(), value("/H").parse().unwrap());
+    let stride = columns.div_ceil(8);
+    let data = &content[id + 4..id + 4 + stride * rows];
+    // Default /Decode [0 1] for an image mask: 0 samples are painted.
+    let painted = (0..rows)
+        .flat_map(|r| (0..columns).map(move |c| (r, c)))
+        .map(|(r, c)| data[r * stride + c / 8] & (0x80 >> (c % 8)) == 0)
+        .collect();
+    Some(InlineMask {
+        x: cm[4] / MM,
+        y: (page_height - cm[5] - cm[3]) / MM,
+        width: cm[0] / MM,
+        columns,
+        rows,
+        painted,
+    })
+}
+
+/// Decodes a module grid with rxing, drawn at 4 px per module inside a
+/// 4-module quiet zone.
+fn decode_data_matrix(mask: &InlineMask) -> String {
     let (scale, quiet) = (4usize, 4usize);
-    let (w, h) = ((cols + 2 * quiet) * scale, (rows + 2 * quiet) * scale);
+    let (w, h) = (
+        (mask.columns + 2 * quiet) * scale,
+        (mask.rows + 2 * quiet) * scale,
+    );
     let mut luma = vec![255u8; w * h];
-    for r in rects {
-        let c0 = ((r.x - x0) / module).round() as usize;
-        let c1 = ((r.x + r.w - x0) / module).round() as usize;
-        let r0 = ((r.y - y0) / module).round() as usize;
-        let r1 = ((r.y + r.h - y0) / module).round() as usize;
-        for row in r0..r1 {
-            for col in c0..c1 {
-                for dy in 0..scale {
-                    let py = (row + quiet) * scale + dy;
-                    for dx in 0..scale {
-                        luma[py * w + (col + quiet) * scale + dx] = 0;
-                    }
-                }
-            }
+    for (i, _) in mask.painted.iter().enumerate().filter(|(_, dark)| **dark) {
+        let (row, col) = (i / mask.columns, i % mask.columns);
+        for dy in 0..scale {
+            let start = ((row + quiet) * scale + dy) * w + (col + quiet) * scale;
+            luma[start..start + scale].fill(0);
         }
     }
     let result = rxing::helpers::detect_in_luma(
@@ -181,7 +223,9 @@ fn demo_redirect_carries_every_piece_with_the_partners_marks() {
             for (i, page_number) in (piece.first_page..=piece.last_page).enumerate() {
                 let page = &pages[page_number as usize - 1];
                 let (_, height) = page.render_dimensions();
-                let rects = filled_rects(page.page_stream().unwrap_or_default(), f64::from(height));
+                let content = page.page_stream().unwrap_or_default();
+                let rects = filled_rects(content, f64::from(height));
+                let mask = inline_mask(content, f64::from(height));
                 let form = page
                     .resources()
                     .x_objects
@@ -194,7 +238,7 @@ fn demo_redirect_carries_every_piece_with_the_partners_marks() {
                         assert!(
                             !is_front && page_number == piece.last_page && piece.pages % 2 == 1
                         );
-                        assert!(rects.is_empty());
+                        assert!(rects.is_empty() && mask.is_none());
                         continue;
                     }
                     Some(form) => {
@@ -217,18 +261,19 @@ fn demo_redirect_carries_every_piece_with_the_partners_marks() {
                 assert!(
                     (white[0].x - zone.x).abs() < 0.01 && (white[0].h - zone.height).abs() < 0.01
                 );
-                let black: Vec<_> = rects.iter().filter(|r| !r.white).copied().collect();
+                let bars: Vec<_> = rects.iter().filter(|r| !r.white).collect();
                 if !is_front {
                     assert!(
-                        black.is_empty(),
+                        bars.is_empty() && mask.is_none(),
                         "marks on a back page: {} page {page_number}",
                         run.file
                     );
                     continue;
                 }
-                let (bars, modules): (Vec<Filled>, Vec<Filled>) = black
-                    .iter()
-                    .partition(|r| (r.w - omr.bar_length_mm).abs() < 0.01 && r.x < code.x_mm);
+                assert!(
+                    bars.iter().all(|b| (b.w - omr.bar_length_mm).abs() < 0.01
+                        && (b.x - omr.left_mm).abs() < 0.01)
+                );
                 let marked: Vec<bool> = (0..omr.tracks.len())
                     .map(|t| {
                         let centre = omr.top_mm + t as f64 * omr.pitch_mm;
@@ -243,7 +288,10 @@ fn demo_redirect_carries_every_piece_with_the_partners_marks() {
                     expected_tracks(&omr.tracks, omr.parity, sequence, last),
                     "sheet {sequence}"
                 );
-                let text = decode_data_matrix(&modules, code.x_mm, code.y_mm, code.module_mm);
+                let mask = mask.expect("a DataMatrix on every front");
+                assert!((mask.x - code.x_mm).abs() < 0.01 && (mask.y - code.y_mm).abs() < 0.01);
+                assert!((mask.width - mask.columns as f64 * code.module_mm).abs() < 0.01);
+                let text = decode_data_matrix(&mask);
                 assert_eq!(
                     text,
                     format!(

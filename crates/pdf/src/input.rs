@@ -2,10 +2,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hayro_syntax::{LoadPdfError, Pdf};
-use hayro_write::{ExtractionQuery, extract};
 use pdf_writer::{Chunk, Ref};
 
-use crate::{PdfError, RefAllocator};
+use crate::{PageImporter, PdfError, RefAllocator};
 
 /// A PDF print file, opened lazily over a memory map.
 pub struct PdfInput {
@@ -140,7 +139,11 @@ impl PdfInput {
         Ok(page.page_stream().unwrap_or_default().to_vec())
     }
 
-    fn out_of_range(&self, index: usize) -> PdfError {
+    pub(crate) fn pdf(&self) -> &Pdf {
+        &self.pdf
+    }
+
+    pub(crate) fn out_of_range(&self, index: usize) -> PdfError {
         PdfError::PageOutOfRange {
             path: self.path.clone(),
             page: index + 1,
@@ -149,47 +152,20 @@ impl PdfInput {
     }
 
     /// Imports the given pages (0-based indices) as Form XObjects. Resources
-    /// shared by several of these pages are written once.
+    /// shared by several of these pages are written once; to share them
+    /// across calls, keep a [`PageImporter`].
     pub fn import(
         &self,
         indices: &[usize],
         refs: &mut RefAllocator,
     ) -> Result<ImportedPages, PdfError> {
-        let pages = self.pdf.pages();
-        let mut sizes = Vec::with_capacity(indices.len());
-        for &index in indices {
-            let page = pages.get(index).ok_or_else(|| self.out_of_range(index))?;
-            sizes.push(page.render_dimensions());
-        }
-        let queries: Vec<_> = indices
+        let mut importer = PageImporter::new(self);
+        let mut chunk = Chunk::new();
+        let pages = indices
             .iter()
-            .map(|&i| ExtractionQuery::new_xobject(i))
-            .collect();
-        let result = extract(
-            &self.pdf,
-            Box::new(|| refs.next()),
-            Default::default(),
-            &queries,
-        )
-        .map_err(|e| PdfError::Malformed {
-            path: self.path.clone(),
-            reason: format!("{e:?}"),
-        })?;
-        let mut imported = Vec::with_capacity(indices.len());
-        for ((form, (width, height)), &index) in
-            result.root_refs.into_iter().zip(sizes).zip(indices)
-        {
-            let form = form.map_err(|_| self.out_of_range(index))?;
-            imported.push(ImportedPage {
-                form,
-                width,
-                height,
-            });
-        }
-        Ok(ImportedPages {
-            chunk: result.chunk,
-            pages: imported,
-        })
+            .map(|&index| importer.import(index, refs, &mut chunk))
+            .collect::<Result<_, _>>()?;
+        Ok(ImportedPages { chunk, pages })
     }
 }
 

@@ -23,10 +23,12 @@
 //! ```
 
 mod error;
+mod import;
 mod input;
 mod writer;
 
 pub use error::PdfError;
+pub use import::PageImporter;
 pub use input::{ImportedPage, ImportedPages, PdfInput};
 pub use pdf_writer::{Chunk, Ref};
 pub use writer::{PdfWriter, RefAllocator};

@@ -1,6 +1,6 @@
 use std::io::{BufWriter, Write};
 
-use pdf_writer::{Chunk, Name, Rect, Ref};
+use pdf_writer::{Chunk, Name, Rect, Ref, Settings};
 
 use crate::PdfError;
 
@@ -35,6 +35,9 @@ pub struct PdfWriter<W: Write> {
     page_tree: Ref,
     pages: Vec<Ref>,
 }
+
+/// Production files are read by RIPs, not people: no pretty-printing.
+pub(crate) const COMPACT: Settings = Settings { pretty: false };
 
 const HEADER: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
 
@@ -107,7 +110,7 @@ impl<W: Write> PdfWriter<W> {
     ) -> Result<Ref, PdfError> {
         let page_ref = self.refs.next();
         let content_ref = self.refs.next();
-        let mut chunk = Chunk::with_capacity(content.len() + 256);
+        let mut chunk = Chunk::with_settings_and_capacity(COMPACT, content.len() + 256);
         {
             let mut page = chunk.page(page_ref);
             page.media_box(Rect::new(0.0, 0.0, width, height))
@@ -136,7 +139,7 @@ impl<W: Write> PdfWriter<W> {
     /// Writes the page tree, the catalog, the cross-reference table and the
     /// trailer, and returns the underlying writer, flushed.
     pub fn finish(mut self) -> Result<W, PdfError> {
-        let mut chunk = Chunk::new();
+        let mut chunk = Chunk::with_settings(COMPACT);
         chunk
             .indirect(self.catalog)
             .dict()

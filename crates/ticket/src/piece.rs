@@ -11,7 +11,7 @@ use crate::ticket::validate_id;
 pub struct MailPiece {
     /// Unique id within the job; printed in the piece's codes.
     pub piece_id: String,
-    /// Recipient's postcode (Postleitzahl).
+    /// Recipient's postcode (Postleitzahl); empty when unknown.
     pub plz: String,
     /// Recipient's country, ISO 3166-1 alpha-2.
     pub country: String,
@@ -85,7 +85,9 @@ pub fn validate_pieces(pieces: &[MailPiece], total_pages: u64) -> Result<(), Tic
                 reason: "first_page and page_count must be at least 1".into(),
             });
         }
+        // An empty postcode is unknown (documents cut by page count), not wrong.
         if piece.country == "DE"
+            && !piece.plz.is_empty()
             && !(piece.plz.len() == 5 && piece.plz.bytes().all(|b| b.is_ascii_digit()))
         {
             return Err(TicketError::InvalidField {
