@@ -303,20 +303,55 @@ def check_file(rep, r, path):
 # External tool runs (executed in a thread pool; the work is in subprocesses)
 # --------------------------------------------------------------------------
 
-def read_marks(tools, py, path, pages, dpi, strip, renderer, formats):
-    """Run read-marks.py once for a list of pages; return {page: record}."""
+def read_marks(tools, py, path, pages, dpi, strip, renderer, formats, offset=(0.0, 0.0)):
+    """Run read-marks.py once for a list of pages; return {page: record}.
+
+    offset = (x, y) in mm of the rendered area's top-left corner on the page
+    (non-zero for a cropped copy); positions are shifted back to page mm."""
+    ox, oy = offset
     cmd = [py, os.path.join(tools, "read-marks.py"), path, "--json", "--dpi", str(dpi),
-           "--renderer", renderer, "--strip", f"{strip[0]}:{strip[1]}", "--formats", formats,
+           "--renderer", renderer, "--strip", f"{strip[0] - ox}:{strip[1] - ox}", "--formats", formats,
            "--pages", ",".join(compress_ranges(pages))]
     r = run(cmd)
     recs = {}
     for line in r.stdout.splitlines():
-        if line.startswith("{"):
-            rec = json.loads(line)
-            recs[rec["page"]] = rec
+        if not line.startswith("{"):
+            continue
+        rec = json.loads(line)
+        for b in rec.get("barcodes", []):
+            b["center_mm"] = [b["center_mm"][0] + ox, b["center_mm"][1] + oy]
+            x0, y0, x1, y1 = b["bbox_mm"]
+            b["bbox_mm"] = [x0 + ox, y0 + oy, x1 + ox, y1 + oy]
+        for o in rec.get("omr", []):
+            for b in o["bars"]:
+                for k in ("y_mm", "top_mm"):
+                    b[k] = round(b[k] + oy, 2)
+                for k in ("x_from_mm", "x_to_mm"):
+                    b[k] = round(b[k] + ox, 2)
+        recs[rec["page"]] = rec
     if r.returncode != 0:
         recs["error"] = f"read-marks.py exit {r.returncode}: {r.stderr.strip()[-300:]}"
     return recs
+
+
+def crop_copy(src, dst, box_mm):
+    """Write a copy of src whose pages' CropBox is box_mm = (x0, y0, x1, y1)
+    (mm from the top-left corner); return [(width, height) mm of MediaBox].
+
+    Only the CropBox changes, the content streams are untouched. MuPDF then
+    rasterises and zxing-cpp scans ~7 % of each page instead of all of it,
+    which makes the mark reading about 3x faster."""
+    import pikepdf
+    pt = 72 / MM_PER_INCH
+    sizes = []
+    with pikepdf.open(src) as pdf:
+        for page in pdf.pages:
+            llx, lly, urx, ury = (float(v) for v in page.mediabox)
+            sizes.append(((urx - llx) / pt, (ury - lly) / pt))
+            x0, y0, x1, y1 = box_mm
+            page.cropbox = pikepdf.Array([llx + x0 * pt, ury - y1 * pt, llx + x1 * pt, ury - y0 * pt])
+        pdf.save(dst)
+    return sizes
 
 
 def compress_ranges(pages):
@@ -482,6 +517,9 @@ def main():
     ap.add_argument("--formats", default="DataMatrix",
                     help="zxing-cpp formats read-marks.py looks for; 'all' also catches stray "
                          "barcodes of other kinds but costs ~50%% more time (default DataMatrix)")
+    ap.add_argument("--no-crop", dest="crop", action="store_false",
+                    help="let read-marks.py render whole pages (slower; by default a copy with "
+                         "the CropBox around the mark areas is read, mutool renderer only)")
     ap.add_argument("--tol-mm", type=float, default=0.35, help="position tolerance (0.35)")
     ap.add_argument("--max-lines", type=int, default=50)
     a = ap.parse_args()
@@ -536,21 +574,50 @@ def main():
         a.chunk = min(400, max(40, total // (4 * max(1, a.jobs)) + 1))
     out_dir = os.path.join(demo, "out")
     pool = cf.ThreadPoolExecutor(max_workers=max(1, a.jobs))
-    work = []   # (kind, run, future)
-    plans = {}
+    tmp = tempfile.TemporaryDirectory(prefix="verify-demo-")
+    runs = []
     for r in sorted(man["runs"], key=lambda r: r["run"]):
         path = os.path.join(out_dir, r["file"])
-        if not check_file(rep, r, path):
-            continue
+        if check_file(rep, r, path):
+            runs.append((r, path))
+
+    # Render area for the marks. Its corners are whole inches, so that they
+    # fall on pixel boundaries at any integer dpi and shift no bar.
+    # Only MuPDF honours the CropBox; pdftoppm renders the MediaBox.
+    crop = None
+    if a.crop and a.renderer == "mutool":
+        margin = 6.0   # quiet zone around the symbol, room for misplaced marks
+        x1 = max(spec.left + spec.length, spec.dm_x + dm_mm) + margin
+        y0 = max(0.0, min(spec.top - spec.pitch, spec.dm_y) - margin)
+        y1 = max(spec.win[1], spec.dm_y + dm_mm) + margin
+        inch = MM_PER_INCH
+        crop = (0.0, math.floor(y0 / inch) * inch, math.ceil(x1 / inch) * inch, math.ceil(y1 / inch) * inch)
+    sources, page_sizes = {}, {}
+    if crop:
+        futs = {r["file"]: pool.submit(crop_copy, path, os.path.join(tmp.name, r["file"]), crop)
+                for r, path in runs}
+        for r, path in runs:
+            try:
+                page_sizes[r["file"]] = futs[r["file"]].result()
+                sources[r["file"]] = os.path.join(tmp.name, r["file"])
+            except Exception as e:  # a broken file still gets the other checks
+                rep.check(False, f"{r['file']}: pikepdf cannot copy it: {e}")
+                sources[r["file"]] = path
+
+    work = []   # (kind, run, future)
+    plans = {}
+    for r, path in runs:
         npages = qpdf_npages(path) or 0
         plan = page_plan([p for p in man["pieces"] if p["run"] == r["run"]], npages, duplex)
         plans[r["file"]] = (plan, npages)
+        src = sources.get(r["file"], path)
+        offset = (crop[0], crop[1]) if crop and src != path else (0.0, 0.0)
         # marks: all pages of the sampled sheets (front and back)
         mpages = [p for p in range(1, npages + 1)
                   if p in plan and (plan[p]["piece"]["first_sequence"] + plan[p]["sheet"] - 2) % a.sample == 0]
         for i in range(0, len(mpages), a.chunk):
-            work.append(("marks", r, pool.submit(read_marks, a.tools, py, path, mpages[i:i + a.chunk],
-                                                 a.dpi, spec.strip, a.renderer, a.formats)))
+            work.append(("marks", r, pool.submit(read_marks, a.tools, py, src, mpages[i:i + a.chunk],
+                                                 a.dpi, spec.strip, a.renderer, a.formats, offset)))
         for first in range(1, npages + 1, 1000):
             work.append(("whiteout", r, pool.submit(render_zone, path, first,
                                                     min(npages, first + 999), a.dpi, box_px)))
@@ -567,9 +634,10 @@ def main():
             for p, rec in res.items():
                 marks_seen.setdefault(rfile, set()).add(p)
                 e = plan.get(p)
-                rep.check(not sizes or any(abs(rec["size_mm"][0] - w) <= 1 and abs(rec["size_mm"][1] - h) <= 1
-                                           for w, h in sizes),
-                          f"{where(rfile, p, e)} page size {rec['size_mm']} mm not in profile sizes {sizes}")
+                psz = page_sizes[rfile][p - 1] if rfile in page_sizes else rec["size_mm"]
+                rep.check(not sizes or any(abs(psz[0] - w) <= 1 and abs(psz[1] - h) <= 1 for w, h in sizes),
+                          f"{where(rfile, p, e)} page size {[round(v, 1) for v in psz]} mm "
+                          f"not in profile sizes {sizes}")
                 errs = spec.judge(rec, e)
                 rep.check(not errs, f"{where(rfile, p, e)} " + "; ".join(errs))
         elif kind == "whiteout":
@@ -604,6 +672,7 @@ def main():
                                                f"'Brief {want[0]} - Seite {want[1]} von {want[2]}', "
                                                f"found {found}")
     pool.shutdown()
+    tmp.cleanup()
 
     # every page must have come back from the renderers
     for rfile, (plan, npages) in plans.items():

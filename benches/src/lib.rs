@@ -1,1 +1,1 @@
-//! Criterion benchmarks for Tandem live in `benches/`; this library is empty on purpose.
+//! Criterion benchmarks for Tandem live in `benches/`; run them with `cargo bench -p tandem-benches`.

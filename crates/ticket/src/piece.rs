@@ -27,7 +27,8 @@ pub struct MailPiece {
 impl MailPiece {
     /// Last page of the piece, 1-based and inclusive.
     pub fn last_page(&self) -> u64 {
-        self.first_page + u64::from(self.page_count) - 1
+        // Saturating: an index line may hold any number before validation.
+        self.first_page.saturating_add(u64::from(self.page_count).saturating_sub(1))
     }
 }
 
