@@ -1,0 +1,1 @@
+//! Line data (work in progress).
