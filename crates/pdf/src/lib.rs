@@ -24,11 +24,13 @@
 
 mod error;
 mod import;
+mod ink;
 mod input;
 mod writer;
 
 pub use error::PdfError;
 pub use import::PageImporter;
+pub use ink::{InkArea, InkKind};
 pub use input::{ImportedPage, ImportedPages, PdfInput};
 pub use pdf_writer::{Chunk, Ref};
 pub use writer::{PdfWriter, RefAllocator};

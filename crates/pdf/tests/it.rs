@@ -189,3 +189,98 @@ proptest! {
         }
     }
 }
+
+/// A one-page A4 PDF drawing `content` with Helvetica as /F1 and, when
+/// `form` is given, a Form XObject /Fm with that content and matrix.
+fn drawing_pdf(content: &[u8], form: Option<(&[u8], [f32; 6])>) -> Vec<u8> {
+    let mut pdf = Pdf::new();
+    let (catalog, tree, page, stream, font, form_ref) = (
+        Ref::new(1),
+        Ref::new(2),
+        Ref::new(3),
+        Ref::new(4),
+        Ref::new(5),
+        Ref::new(6),
+    );
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids([page]).count(1);
+    let mut p = pdf.page(page);
+    p.parent(tree).media_box(a4()).contents(stream);
+    let mut resources = p.resources();
+    resources.fonts().pair(pdf_writer::Name(b"F1"), font);
+    if form.is_some() {
+        resources
+            .x_objects()
+            .pair(pdf_writer::Name(b"Fm"), form_ref);
+    }
+    resources.finish();
+    p.finish();
+    pdf.type1_font(font)
+        .base_font(pdf_writer::Name(b"Helvetica"));
+    pdf.stream(stream, content);
+    if let Some((form_content, matrix)) = form {
+        let mut f = pdf.form_xobject(form_ref, form_content);
+        f.bbox(Rect::new(0.0, 0.0, 100.0, 100.0)).matrix(matrix);
+        f.resources().fonts().pair(pdf_writer::Name(b"F1"), font);
+    }
+    pdf.finish()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 0.01
+}
+
+#[test]
+fn ink_boxes_match_hand_computed_geometry() {
+    const MM: f64 = 72.0 / 25.4;
+    // A black rectangle 10 × 20 pt at (50, 700); a white one (not ink);
+    // "ABC" in 10 pt Helvetica at (100, 600) without /Widths: 3 × 0.6 em = 18 pt
+    // wide, from 0.25 em below to 0.95 em above the baseline.
+    let content =
+        b"0 g 50 700 10 20 re f 1 g 200 200 50 50 re f 0 g BT /F1 10 Tf 100 600 Td (ABC) Tj ET";
+    let input = PdfInput::from_bytes(drawing_pdf(content, None), "ink.pdf").unwrap();
+    let ink = input.ink(0).unwrap();
+    assert_eq!(ink.len(), 2, "{ink:?}");
+    let rect = ink[0];
+    assert_eq!(rect.kind, tandem_pdf::InkKind::Path);
+    assert!(
+        close(rect.x, 50.0 / MM) && close(rect.y, (842.0 - 720.0) / MM),
+        "{rect:?}"
+    );
+    assert!(close(rect.width, 10.0 / MM) && close(rect.height, 20.0 / MM));
+    let text = ink[1];
+    assert_eq!(text.kind, tandem_pdf::InkKind::Text);
+    assert!(
+        close(text.x, 100.0 / MM) && close(text.width, 18.0 / MM),
+        "{text:?}"
+    );
+    assert!(
+        close(text.y, (842.0 - 609.5) / MM) && close(text.height, 12.0 / MM),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn ink_follows_forms_and_their_clip() {
+    const MM: f64 = 72.0 / 25.4;
+    // The form is scaled by 2 and moved to (300, 300); it fills (10, 10, 200, 20)
+    // in form space, which its BBox (0 0 100 100) clips to x 10..100.
+    let form: &[u8] = b"0 0 1 rg 10 10 200 20 re f";
+    let pdf = drawing_pdf(
+        b"q /Fm Do Q",
+        Some((form, [2.0, 0.0, 0.0, 2.0, 300.0, 300.0])),
+    );
+    let input = PdfInput::from_bytes(pdf, "form.pdf").unwrap();
+    let ink = input.ink(0).unwrap();
+    assert_eq!(ink.len(), 1, "{ink:?}");
+    let area = ink[0];
+    // x: 300 + 2·10 = 320 to 300 + 2·100 = 500; y: 300 + 2·10 = 320 to 300 + 2·30 = 360.
+    assert!(
+        close(area.x, 320.0 / MM) && close(area.width, 180.0 / MM),
+        "{area:?}"
+    );
+    assert!(
+        close(area.y, (842.0 - 360.0) / MM) && close(area.height, 40.0 / MM),
+        "{area:?}"
+    );
+}
