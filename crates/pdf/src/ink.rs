@@ -40,6 +40,9 @@ pub struct InkArea {
     pub height: f64,
     /// What painted it.
     pub kind: InkKind,
+    /// Painted in colour (not black, grey or white), so it needs a colour
+    /// printer. Colour spaces other than the device ones count as colour.
+    pub colour: bool,
 }
 
 /// Nested forms deeper than this are not followed (and reported as a
@@ -120,6 +123,8 @@ struct GraphicsState {
     line_width: f64,
     fill_white: bool,
     stroke_white: bool,
+    fill_colour: bool,
+    stroke_colour: bool,
     font_size: f64,
     /// Advance per character code in text space units (per 1 of font size):
     /// the font's /Widths where it has them.
@@ -147,6 +152,15 @@ fn number(n: &Number) -> f64 {
     n.as_f64()
 }
 
+/// Whether device colour components are chromatic (not on the grey axis).
+fn is_colour(components: &[f64]) -> bool {
+    match components {
+        [r, g, b] => (r - g).abs() > 0.001 || (g - b).abs() > 0.001,
+        [c, m, y, _] => *c > 0.001 || *m > 0.001 || *y > 0.001,
+        _ => false,
+    }
+}
+
 fn is_white(components: &[f64]) -> bool {
     match components {
         [g] => *g >= 0.999,
@@ -157,7 +171,7 @@ fn is_white(components: &[f64]) -> bool {
 }
 
 impl Interpreter {
-    fn emit(&mut self, bounds: Bounds, kind: InkKind) {
+    fn emit(&mut self, bounds: Bounds, kind: InkKind, colour: bool) {
         if bounds.is_empty() {
             return;
         }
@@ -168,7 +182,18 @@ impl Interpreter {
             width: (bounds.x1 - bounds.x0) / k,
             height: (bounds.y1 - bounds.y0) / k,
             kind,
+            colour,
         });
+    }
+
+    fn fill(&mut self, components: &[f64]) {
+        self.state.fill_white = is_white(components);
+        self.state.fill_colour = is_colour(components);
+    }
+
+    fn stroke(&mut self, components: &[f64]) {
+        self.state.stroke_white = is_white(components);
+        self.state.stroke_colour = is_colour(components);
     }
 
     fn path_point(&mut self, x: f64, y: f64) {
@@ -191,7 +216,9 @@ impl Interpreter {
             } else {
                 0.0
             };
-            self.emit(path.grow(grow), InkKind::Path);
+            let colour = (visible_fill && self.state.fill_colour)
+                || (visible_stroke && self.state.stroke_colour);
+            self.emit(path.grow(grow), InkKind::Path, colour);
         }
     }
 
@@ -229,7 +256,7 @@ impl Interpreter {
                 advance,
                 s.rise + 0.95 * s.font_size,
             );
-            self.emit(bounds, InkKind::Text);
+            self.emit(bounds, InkKind::Text, s.fill_colour);
         }
         self.text_matrix = concat(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &self.text_matrix);
     }
@@ -274,33 +301,34 @@ impl Interpreter {
                     self.state.ctm = concat(&m, &self.state.ctm);
                 }
                 TypedInstruction::LineWidth(w) => self.state.line_width = number(&w.0),
-                TypedInstruction::NonStrokeColorDeviceGray(c) => {
-                    self.state.fill_white = is_white(&[number(&c.0)])
-                }
-                TypedInstruction::StrokeColorDeviceGray(c) => {
-                    self.state.stroke_white = is_white(&[number(&c.0)])
-                }
+                TypedInstruction::NonStrokeColorDeviceGray(c) => self.fill(&[number(&c.0)]),
+                TypedInstruction::StrokeColorDeviceGray(c) => self.stroke(&[number(&c.0)]),
                 TypedInstruction::NonStrokeColorDeviceRgb(c) => {
-                    self.state.fill_white = is_white(&[number(&c.0), number(&c.1), number(&c.2)])
+                    self.fill(&[number(&c.0), number(&c.1), number(&c.2)])
                 }
                 TypedInstruction::StrokeColorDeviceRgb(c) => {
-                    self.state.stroke_white = is_white(&[number(&c.0), number(&c.1), number(&c.2)])
+                    self.stroke(&[number(&c.0), number(&c.1), number(&c.2)])
                 }
                 TypedInstruction::NonStrokeColorCmyk(c) => {
-                    self.state.fill_white =
-                        is_white(&[number(&c.0), number(&c.1), number(&c.2), number(&c.3)])
+                    self.fill(&[number(&c.0), number(&c.1), number(&c.2), number(&c.3)])
                 }
                 TypedInstruction::StrokeColorCmyk(c) => {
-                    self.state.stroke_white =
-                        is_white(&[number(&c.0), number(&c.1), number(&c.2), number(&c.3)])
+                    self.stroke(&[number(&c.0), number(&c.1), number(&c.2), number(&c.3)])
                 }
-                // Colours in other spaces (sc/scn, patterns) count as ink.
+                // Colour spaces other than the device ones (sc/scn, patterns,
+                // ICC, separations) are taken as coloured ink.
                 TypedInstruction::NonStrokeColor(_)
                 | TypedInstruction::NonStrokeColorNamed(_)
-                | TypedInstruction::ColorSpaceNonStroke(_) => self.state.fill_white = false,
+                | TypedInstruction::ColorSpaceNonStroke(_) => {
+                    self.state.fill_white = false;
+                    self.state.fill_colour = true;
+                }
                 TypedInstruction::StrokeColor(_)
                 | TypedInstruction::StrokeColorNamed(_)
-                | TypedInstruction::ColorSpaceStroke(_) => self.state.stroke_white = false,
+                | TypedInstruction::ColorSpaceStroke(_) => {
+                    self.state.stroke_white = false;
+                    self.state.stroke_colour = true;
+                }
                 TypedInstruction::MoveTo(p) => self.path_point(number(&p.0), number(&p.1)),
                 TypedInstruction::LineTo(p) => self.path_point(number(&p.0), number(&p.1)),
                 TypedInstruction::CubicTo(c) => {
@@ -388,8 +416,10 @@ impl Interpreter {
                     }
                 }
                 TypedInstruction::InlineImage(_) => {
+                    // Inline images in production data are masks and logos;
+                    // their colour is not inspected.
                     let b = Bounds::of_box(&self.state.ctm, 0.0, 0.0, 1.0, 1.0);
-                    self.emit(b, InkKind::Image);
+                    self.emit(b, InkKind::Image, false);
                 }
                 TypedInstruction::Shading(_) => {
                     // Without the clip path a shading is taken to cover the page.
@@ -399,7 +429,7 @@ impl Interpreter {
                         x1: f64::INFINITY,
                         y1: f64::INFINITY,
                     };
-                    self.emit(b, InkKind::Shading);
+                    self.emit(b, InkKind::Shading, true);
                 }
                 TypedInstruction::XObject(x) => {
                     if let Some(stream) = resources.get_x_object(x.0) {
@@ -417,7 +447,12 @@ impl Interpreter {
         match subtype.as_deref() {
             Some(b"Image") => {
                 let b = Bounds::of_box(&self.state.ctm, 0.0, 0.0, 1.0, 1.0);
-                self.emit(b, InkKind::Image);
+                let mask = dict.get::<bool>(b"ImageMask".as_slice()).unwrap_or(false);
+                let grey = matches!(
+                    dict.get::<Name<'_>>(b"ColorSpace".as_slice()).as_deref(),
+                    Some(b"DeviceGray" | b"G" | b"CalGray")
+                );
+                self.emit(b, InkKind::Image, !(mask || grey));
             }
             Some(b"Form") => {
                 let matrix = dict
@@ -436,6 +471,7 @@ impl Interpreter {
                         self.emit(
                             Bounds::of_box(&self.state.ctm, b[0], b[1], b[2], b[3]),
                             InkKind::Path,
+                            true,
                         );
                     }
                 } else if let Ok(content) = stream.decoded() {
@@ -505,6 +541,8 @@ impl PdfInput {
                 line_width: 1.0,
                 fill_white: false,
                 stroke_white: false,
+                fill_colour: false,
+                stroke_colour: false,
                 font_size: 0.0,
                 widths: None,
                 two_byte: false,

@@ -226,6 +226,13 @@ fn drawing_pdf(content: &[u8], form: Option<(&[u8], [f32; 6])>) -> Vec<u8> {
     pdf.finish()
 }
 
+fn ink_of(content: &[u8]) -> Vec<tandem_pdf::InkArea> {
+    PdfInput::from_bytes(drawing_pdf(content, None), "ink.pdf")
+        .unwrap()
+        .ink(0)
+        .unwrap()
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 0.01
 }
@@ -274,6 +281,19 @@ fn ink_follows_forms_and_their_clip() {
     let ink = input.ink(0).unwrap();
     assert_eq!(ink.len(), 1, "{ink:?}");
     let area = ink[0];
+    assert!(area.colour, "0 0 1 rg is blue");
+    assert!(
+        !ink_of(b"0.5 0.5 0.5 rg 0 0 10 10 re f")[0].colour,
+        "equal RGB is grey"
+    );
+    assert!(
+        ink_of(b"0 0.2 0 0.5 k 0 0 10 10 re f")[0].colour,
+        "magenta in CMYK"
+    );
+    assert!(
+        !ink_of(b"0 0 0 1 k 0 0 10 10 re f")[0].colour,
+        "pure black in CMYK"
+    );
     // x: 300 + 2·10 = 320 to 300 + 2·100 = 500; y: 300 + 2·10 = 320 to 300 + 2·30 = 360.
     assert!(
         close(area.x, 320.0 / MM) && close(area.width, 180.0 / MM),
