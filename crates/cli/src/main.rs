@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use tandem_core::{
-    CentreProfile, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE, JobTicket,
-    Progress, RedirectSummary,
+    CentreProfile, CheckReport, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE,
+    JobTicket, Progress, RedirectSummary, Severity,
 };
 
 #[derive(Parser)]
@@ -39,6 +39,19 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Check whether a partner centre can run a job; exit status 0 only when
+    /// it runs unchanged or with automatic fixes.
+    Check {
+        /// The job ticket (TOML or JSON).
+        #[arg(long)]
+        job: PathBuf,
+        /// The partner centre's profile.
+        #[arg(long)]
+        to: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Generate the example job of centre Nord and redirect it to centre Süd.
     Demo {
         /// Where the job and its redirected output go.
@@ -66,6 +79,21 @@ fn main() -> anyhow::Result<()> {
             let summary = run_redirect(&ticket, &profile, &out, quiet)?;
             print_summary(&summary);
         }
+        Command::Check { job, to, json } => {
+            let ticket = JobTicket::from_file(&job)?;
+            let profile = CentreProfile::from_file(&to)?;
+            let report = tandem_core::check(&ticket, &profile).with_context(|| {
+                format!("checking job {} against {}", ticket.id, profile.centre.id)
+            })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_check(&report);
+            }
+            if !report.passes() {
+                std::process::exit(1);
+            }
+        }
         Command::Demo {
             out,
             letters,
@@ -73,6 +101,44 @@ fn main() -> anyhow::Result<()> {
         } => demo(&out, letters, quiet)?,
     }
     Ok(())
+}
+
+fn print_check(report: &CheckReport) {
+    let verdict = if report.passes() {
+        "can run"
+    } else {
+        "cannot run"
+    };
+    println!(
+        "{} {verdict} job {} ({} pages checked)",
+        report.target_centre, report.job_id, report.pages_checked
+    );
+    for f in &report.findings {
+        let place = match (&f.piece_id, f.page) {
+            (Some(piece), Some(page)) => format!("piece {piece}, page {page}: "),
+            (Some(piece), None) => format!("piece {piece}: "),
+            (None, Some(page)) => format!("page {page}: "),
+            (None, None) => String::new(),
+        };
+        let severity = match f.severity {
+            Severity::Blocking => "BLOCKING",
+            Severity::AutoFix => "auto-fix",
+        };
+        let fix = f
+            .fix
+            .as_ref()
+            .map(|fix| format!(" -> {fix}"))
+            .unwrap_or_default();
+        println!("  {severity:<8} {:<24} {place}{}{fix}", f.code, f.message);
+    }
+    for (code, count) in &report.counts {
+        if *count as usize > report.listed_per_reason {
+            println!(
+                "  {code}: {count} in all, the first {} listed",
+                report.listed_per_reason
+            );
+        }
+    }
 }
 
 /// Marks a directory as the demo's own, so a rerun may replace it.

@@ -232,13 +232,8 @@ pub fn generate_demo_job(
             );
             if n % 2 == 1 {
                 // The origin prints its marks on the front of each duplex sheet.
-                let control = SheetControl {
-                    job_id: &options.job_id,
-                    piece_id: &piece_id,
-                    sequence,
-                    sheet: n.div_ceil(2),
-                    sheets,
-                };
+                let control =
+                    SheetControl::new(&options.job_id, &piece_id, sequence, n.div_ceil(2), sheets);
                 content.fill(&omr.bars(&control));
                 sequence += 1;
             }
@@ -385,12 +380,23 @@ impl Page {
         );
     }
 
+    /// Paragraphs between the DIN 5008 margins (25 mm left, 20 mm right):
+    /// lines wrap at 80 characters, about 150 mm of 10 pt Helvetica, so the
+    /// text keeps clear of the margins where inserters print their marks.
     fn body(&mut self, random: &mut Random, from_mm: f64) {
         let mut y = from_mm;
-        while y < 272.0 {
-            let line = BODY[random.below(BODY.len())];
-            self.text(1, 10.0, 25.0, y, line);
-            y += if random.below(5) == 0 { 9.0 } else { 5.0 };
+        while y < 270.0 {
+            let sentence = BODY[random.below(BODY.len())];
+            for line in wrap(sentence, 80) {
+                if y >= 270.0 {
+                    break;
+                }
+                self.text(1, 10.0, 25.0, y, line);
+                y += 5.0;
+            }
+            if random.below(4) == 0 {
+                y += 4.0;
+            }
         }
     }
 
@@ -409,6 +415,23 @@ impl Page {
         }
         self.0.extend_from_slice(b"f\n");
     }
+}
+
+/// Splits `text` at spaces into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while rest.chars().count() > width {
+        let limit = rest
+            .char_indices()
+            .nth(width)
+            .map_or(rest.len(), |(i, _)| i);
+        let cut = rest[..limit].rfind(' ').unwrap_or(limit);
+        lines.push(&rest[..cut]);
+        rest = rest[cut..].trim_start();
+    }
+    lines.push(rest);
+    lines
 }
 
 /// A PDF literal string body in WinAnsiEncoding (Latin-1 plus the euro

@@ -15,6 +15,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod check;
 mod demo;
 mod draw;
 mod error;
@@ -22,6 +23,7 @@ mod manifest;
 pub mod output;
 mod redirect;
 
+pub use check::{CheckReport, Finding, Severity, check};
 pub use demo::{
     DemoJob, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE, generate_demo_job,
 };

@@ -259,13 +259,13 @@ impl RunWriter<'_> {
         sheet: &PlannedSheet,
     ) -> Result<(), CoreError> {
         let piece = &self.plan.pieces[sheet.piece];
-        let control = SheetControl {
-            job_id: &self.ticket.id,
-            piece_id: &piece.piece_id,
-            sequence: sheet.sequence,
-            sheet: sheet.sheet,
-            sheets: sheet.sheets,
-        };
+        let control = SheetControl::new(
+            &self.ticket.id,
+            &piece.piece_id,
+            sheet.sequence,
+            sheet.sheet,
+            sheet.sheets,
+        );
         let marks = sheet_marks(self.profile, &control).map_err(|source| CoreError::Mark {
             piece_id: piece.piece_id.clone(),
             sheet: sheet.sheet,

@@ -12,6 +12,10 @@ use hayro_syntax::content::ops::TypedInstruction;
 use hayro_syntax::object::{Array, Dict, Name, Number, Object, Stream};
 use hayro_syntax::page::Resources;
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::standard_widths::STANDARD_WIDTHS;
 use crate::{POINTS_PER_MM, PdfError, PdfInput};
 
 /// What kind of content made an [`InkArea`].
@@ -50,6 +54,9 @@ pub struct InkArea {
 const MAX_FORM_DEPTH: usize = 8;
 
 type Matrix = [f64; 6];
+
+/// First character code and advances (in em) per code from there.
+type Widths = Rc<(u32, Vec<f64>)>;
 
 const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
@@ -127,8 +134,8 @@ struct GraphicsState {
     stroke_colour: bool,
     font_size: f64,
     /// Advance per character code in text space units (per 1 of font size):
-    /// the font's /Widths where it has them.
-    widths: Option<(u32, Vec<f64>)>,
+    /// the font's /Widths, or the standard font's metrics.
+    widths: Option<Widths>,
     two_byte: bool,
     char_spacing: f64,
     word_spacing: f64,
@@ -146,6 +153,33 @@ struct Interpreter {
     path: Bounds,
     text_matrix: Matrix,
     line_matrix: Matrix,
+    /// Widths per font resource, looked up once per page.
+    font_widths: HashMap<Vec<u8>, Option<Widths>>,
+}
+
+/// Widths of a standard 14 font (used without /Widths) by base font name;
+/// Courier is monospaced at 600/1000 em. `None` for other fonts.
+fn standard_widths(base_font: &[u8]) -> Option<(u32, Vec<f64>)> {
+    let name = std::str::from_utf8(base_font).ok()?;
+    if name.starts_with("Courier") {
+        return Some((32, vec![0.6; 224]));
+    }
+    let bold = name.contains("Bold");
+    let italic = name.contains("Italic") || name.contains("Oblique");
+    let family = if name.starts_with("Helvetica") || name.starts_with("Arial") {
+        if bold { "Helvetica-Bold" } else { "Helvetica" }
+    } else if name.starts_with("Times") {
+        match (bold, italic) {
+            (false, false) => "Times-Roman",
+            (true, false) => "Times-Bold",
+            (false, true) => "Times-Italic",
+            (true, true) => "Times-BoldItalic",
+        }
+    } else {
+        return None;
+    };
+    let (_, widths) = STANDARD_WIDTHS.iter().find(|(n, _)| *n == family)?;
+    Some((32, widths.iter().map(|&w| f64::from(w) / 1000.0).collect()))
 }
 
 fn number(n: &Number) -> f64 {
@@ -230,7 +264,7 @@ impl Interpreter {
         let mut advance = 0.0;
         for code in codes.chunks(step) {
             let value = code.iter().fold(0u32, |acc, b| acc << 8 | u32::from(*b));
-            let width = match &s.widths {
+            let width = match s.widths.as_deref() {
                 Some((first, widths)) => value
                     .checked_sub(*first)
                     .and_then(|i| widths.get(i as usize))
@@ -270,20 +304,29 @@ impl Interpreter {
         self.state.font_size = size;
         self.state.widths = None;
         self.state.two_byte = false;
-        if let Some(font) = resources.get_font(name) {
-            let subtype = font.get::<Name<'_>>(b"Subtype".as_slice());
-            self.state.two_byte = subtype.as_deref() == Some(b"Type0".as_slice());
-            if let (Some(first), Some(widths)) = (
-                font.get::<Number>(b"FirstChar".as_slice()),
-                font.get::<Array<'_>>(b"Widths".as_slice()),
-            ) {
-                let widths = widths
-                    .iter::<Number>()
-                    .map(|w| w.as_f64() / 1000.0)
-                    .collect();
-                self.state.widths = Some((first.as_f64().max(0.0) as u32, widths));
+        let Some(font) = resources.get_font(name) else {
+            return;
+        };
+        let subtype = font.get::<Name<'_>>(b"Subtype".as_slice());
+        self.state.two_byte = subtype.as_deref() == Some(b"Type0".as_slice());
+        let widths = self.font_widths.entry(name.to_vec()).or_insert_with(|| {
+            let first = font.get::<Number>(b"FirstChar".as_slice());
+            let own = first.zip(font.get::<Array<'_>>(b"Widths".as_slice()));
+            match own {
+                Some((first, widths)) => {
+                    let widths = widths
+                        .iter::<Number>()
+                        .map(|w| w.as_f64() / 1000.0)
+                        .collect();
+                    Some(Rc::new((first.as_f64().max(0.0) as u32, widths)))
+                }
+                None => font
+                    .get::<Name<'_>>(b"BaseFont".as_slice())
+                    .and_then(|base| standard_widths(&base))
+                    .map(Rc::new),
             }
-        }
+        });
+        self.state.widths = widths.clone();
     }
 
     fn run(&mut self, content: &[u8], resources: &Resources<'_>, depth: usize) {
@@ -557,6 +600,7 @@ impl PdfInput {
             path: Bounds::empty(),
             text_matrix: IDENTITY,
             line_matrix: IDENTITY,
+            font_widths: HashMap::new(),
         };
         interpreter.run(page.page_stream().unwrap_or_default(), page.resources(), 0);
         let page_box = Bounds {

@@ -26,6 +26,7 @@ mod error;
 mod import;
 mod ink;
 mod input;
+mod standard_widths;
 mod writer;
 
 pub use error::PdfError;

@@ -241,8 +241,9 @@ fn close(a: f64, b: f64) -> bool {
 fn ink_boxes_match_hand_computed_geometry() {
     const MM: f64 = 72.0 / 25.4;
     // A black rectangle 10 × 20 pt at (50, 700); a white one (not ink);
-    // "ABC" in 10 pt Helvetica at (100, 600) without /Widths: 3 × 0.6 em = 18 pt
-    // wide, from 0.25 em below to 0.95 em above the baseline.
+    // "ABC" in 10 pt Helvetica at (100, 600) without /Widths: Adobe's AFM
+    // widths A 667 + B 667 + C 722 = 2056/1000 em = 20.56 pt wide, from
+    // 0.25 em below to 0.95 em above the baseline.
     let content =
         b"0 g 50 700 10 20 re f 1 g 200 200 50 50 re f 0 g BT /F1 10 Tf 100 600 Td (ABC) Tj ET";
     let input = PdfInput::from_bytes(drawing_pdf(content, None), "ink.pdf").unwrap();
@@ -258,7 +259,7 @@ fn ink_boxes_match_hand_computed_geometry() {
     let text = ink[1];
     assert_eq!(text.kind, tandem_pdf::InkKind::Text);
     assert!(
-        close(text.x, 100.0 / MM) && close(text.width, 18.0 / MM),
+        close(text.x, 100.0 / MM) && close(text.width, 20.56 / MM),
         "{text:?}"
     );
     assert!(

@@ -32,4 +32,4 @@
 
 mod profile;
 
-pub use profile::{Centre, CentreProfile, Marks, Output, Printer, ProfileError};
+pub use profile::{Centre, CentreProfile, ClearZone, Marks, Output, Printer, ProfileError};

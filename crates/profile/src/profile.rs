@@ -55,6 +55,9 @@ pub struct Printer {
     /// Cut-sheet sizes in stock.
     #[serde(default = "default_sheet_sizes")]
     pub sheet_sizes: Vec<PaperSize>,
+    /// Whether the printers print colour; jobs that use colour need it.
+    #[serde(default)]
+    pub colour: bool,
 }
 
 fn default_sheet_sizes() -> Vec<PaperSize> {
@@ -72,6 +75,30 @@ pub struct Marks {
     /// A DataMatrix code, if the inserters read one.
     #[serde(default)]
     pub data_matrix: Option<DataMatrixMark>,
+    /// Space around the OMR code that must stay free of print.
+    #[serde(default)]
+    pub clear_zone: ClearZone,
+}
+
+/// Space that must stay empty around an OMR code so the reading head does
+/// not pick up print as marks. Defaults from the Pitney Bowes D1600 manual
+/// (DOMAIN.md §3): 3 mm to the sides, 20 mm before and after the code.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClearZone {
+    /// Left and right of the bars.
+    pub sides_mm: f64,
+    /// Above the first and below the last track.
+    pub ends_mm: f64,
+}
+
+impl Default for ClearZone {
+    fn default() -> Self {
+        Self {
+            sides_mm: 3.0,
+            ends_mm: 20.0,
+        }
+    }
 }
 
 /// How output is cut into files and named.
@@ -191,6 +218,16 @@ impl CentreProfile {
                 ));
             }
         }
+        let clear = self.marks.clear_zone;
+        if !(clear.sides_mm.is_finite() && clear.sides_mm >= 0.0) {
+            return Err(invalid(
+                "marks.clear_zone.sides_mm",
+                "must be a length >= 0",
+            ));
+        }
+        if !(clear.ends_mm.is_finite() && clear.ends_mm >= 0.0) {
+            return Err(invalid("marks.clear_zone.ends_mm", "must be a length >= 0"));
+        }
         if let Some(code) = &self.marks.data_matrix {
             code.validate()
                 .map_err(|e| mark_error("marks.data_matrix", e))?;
@@ -210,6 +247,21 @@ impl CentreProfile {
     /// The area the inserter's OMR code occupies on the front of a sheet.
     pub fn omr_zone(&self) -> Option<MarkRect> {
         self.marks.omr.as_ref().map(OmrScheme::zone)
+    }
+
+    /// The OMR code's zone with its clear zone around it: nothing but the
+    /// marks may be printed there.
+    pub fn omr_clear_zone(&self) -> Option<MarkRect> {
+        let zone = self.omr_zone()?;
+        let ClearZone { sides_mm, ends_mm } = self.marks.clear_zone;
+        let x = (zone.x - sides_mm).max(0.0);
+        let y = (zone.y - ends_mm).max(0.0);
+        Some(MarkRect {
+            x,
+            y,
+            width: zone.right() + sides_mm - x,
+            height: zone.bottom() + ends_mm - y,
+        })
     }
 
     /// The output file name of run `run` (1-based) of job `job`.

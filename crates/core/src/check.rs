@@ -1,0 +1,323 @@
+//! "Can the partner run this job?" — every reason it cannot, each with the
+//! piece or page and the automatic fix where Tandem has one.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tandem_marks::{MarkRect, SheetControl};
+use tandem_pdf::{InkArea, PdfInput};
+use tandem_plan::{JobPlan, SheetBack};
+use tandem_profile::CentreProfile;
+use tandem_ticket::{DataFormat, JobTicket, Plex};
+
+use crate::CoreError;
+use crate::redirect::job_pieces;
+
+/// How a finding affects release to the partner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// The partner cannot run the job until someone changes it.
+    Blocking,
+    /// Redirect fixes it by itself; listed so the operator knows.
+    AutoFix,
+}
+
+/// One reason the partner cannot run the job as it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable identifier of the reason, e.g. `mark-zone-content`.
+    pub code: &'static str,
+    /// Blocking or fixed automatically.
+    pub severity: Severity,
+    /// The piece concerned, if the reason is about one piece.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub piece_id: Option<String>,
+    /// The page of the print data concerned (1-based), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+    /// What is wrong, for a person.
+    pub message: String,
+    /// What redirect does about it, when it can.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// The result of a compatibility check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// The job.
+    pub job_id: String,
+    /// The partner checked against.
+    pub target_centre: String,
+    /// Pages looked at.
+    pub pages_checked: u64,
+    /// Findings listed per reason before the rest are only counted.
+    pub listed_per_reason: usize,
+    /// Findings per reason, including those not listed.
+    pub counts: BTreeMap<&'static str, u64>,
+    /// The findings, blocking ones first, then in page order.
+    pub findings: Vec<Finding>,
+}
+
+impl CheckReport {
+    /// True when the job runs at the partner unchanged or with automatic fixes only.
+    pub fn passes(&self) -> bool {
+        self.findings
+            .iter()
+            .all(|f| f.severity == Severity::AutoFix)
+    }
+}
+
+/// Findings per reason kept in full; the rest are counted. A 100,000-page
+/// job with a logo in the mark zone needs one example, not 100,000 lines.
+const LISTED_PER_REASON: usize = 20;
+
+struct Findings {
+    counts: BTreeMap<&'static str, u64>,
+    list: Vec<Finding>,
+}
+
+impl Findings {
+    fn add(&mut self, finding: Finding) {
+        let count = self.counts.entry(finding.code).or_default();
+        *count += 1;
+        if *count as usize <= LISTED_PER_REASON {
+            self.list.push(finding);
+        }
+    }
+}
+
+fn blocking(code: &'static str, message: String) -> Finding {
+    Finding {
+        code,
+        severity: Severity::Blocking,
+        piece_id: None,
+        page: None,
+        message,
+        fix: None,
+    }
+}
+
+fn mark_rect(area: &InkArea) -> MarkRect {
+    MarkRect {
+        x: area.x,
+        y: area.y,
+        width: area.width,
+        height: area.height,
+    }
+}
+
+fn intersection(a: &MarkRect, b: &MarkRect) -> Option<MarkRect> {
+    let (x0, y0) = (a.x.max(b.x), a.y.max(b.y));
+    let (x1, y1) = (a.right().min(b.right()), a.bottom().min(b.bottom()));
+    (x0 < x1 && y0 < y1).then_some(MarkRect {
+        x: x0,
+        y: y0,
+        width: x1 - x0,
+        height: y1 - y0,
+    })
+}
+
+/// A zone on the front seen from the back of the same sheet (duplex, turned
+/// over the long edge): mirrored left to right.
+fn mirrored(zone: &MarkRect, page_width_mm: f64) -> MarkRect {
+    MarkRect {
+        x: page_width_mm - zone.right(),
+        ..*zone
+    }
+}
+
+/// Checks `ticket` against the partner `profile`, reading the print data.
+///
+/// Errors are returned only when the check itself cannot run (unreadable
+/// input); everything the partner cannot do is a [`Finding`].
+pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport, CoreError> {
+    let mut findings = Findings {
+        counts: BTreeMap::new(),
+        list: Vec::new(),
+    };
+    let centre = &profile.centre.id;
+    for file in &ticket.print_files {
+        if !profile.printer.formats.contains(&file.format) {
+            findings.add(blocking(
+                "format-unsupported",
+                format!(
+                    "{}: {:?} is not among the data formats {centre} prints",
+                    file.path.display(),
+                    file.format
+                ),
+            ));
+        }
+    }
+    if ticket.plex == Plex::Duplex && !profile.printer.duplex {
+        findings.add(blocking(
+            "duplex-missing",
+            format!("the job is duplex; {centre} prints simplex only"),
+        ));
+    }
+    if !profile.printer.sheet_sizes.contains(&ticket.paper.size) {
+        findings.add(blocking(
+            "paper-missing",
+            format!("{centre} has no {:?} paper in stock", ticket.paper.size),
+        ));
+    }
+
+    let mut pages_checked = 0;
+    let pdf_files: Vec<_> = ticket
+        .print_files
+        .iter()
+        .filter(|f| f.format == DataFormat::Pdf)
+        .collect();
+    if let [file] = pdf_files.as_slice() {
+        let input = PdfInput::open(&file.path)?;
+        let pieces = job_pieces(ticket, input.page_count() as u64)?;
+        let plan = JobPlan::new(&pieces, ticket.plex, u64::MAX)?;
+        pages_checked = check_pages(ticket, profile, &input, &plan, &mut findings)?;
+    } else if pdf_files.len() > 1 {
+        findings.add(blocking(
+            "print-files",
+            format!(
+                "the job has {} PDF print files; redirect takes exactly one",
+                pdf_files.len()
+            ),
+        ));
+    }
+
+    let Findings { counts, mut list } = findings;
+    list.sort_by(|a, b| (a.severity, a.page, a.code).cmp(&(b.severity, b.page, b.code)));
+    Ok(CheckReport {
+        job_id: ticket.id.clone(),
+        target_centre: centre.clone(),
+        pages_checked,
+        listed_per_reason: LISTED_PER_REASON,
+        counts,
+        findings: list,
+    })
+}
+
+/// Page-level reasons: size, colour, and print inside the partner's mark
+/// zones on either side of each sheet.
+fn check_pages(
+    ticket: &JobTicket,
+    profile: &CentreProfile,
+    input: &PdfInput,
+    plan: &JobPlan,
+    findings: &mut Findings,
+) -> Result<u64, CoreError> {
+    let centre = &profile.centre.id;
+    let sizes: Vec<(f64, f64)> = profile
+        .printer
+        .sheet_sizes
+        .iter()
+        .map(|s| s.dimensions())
+        .collect();
+    let white_out = ticket.origin_mark_zone.map(|z| MarkRect {
+        x: z.x,
+        y: z.y,
+        width: z.width,
+        height: z.height,
+    });
+    let omr_zone = profile.omr_clear_zone();
+    let mut checked = 0;
+    for (index, piece) in plan.pieces.iter().enumerate() {
+        for sheet in plan.sheets(index) {
+            let control = SheetControl::new(
+                &ticket.id,
+                &piece.piece_id,
+                sheet.sequence,
+                sheet.sheet,
+                sheet.sheets,
+            );
+            let mut front_zones: Vec<(&str, MarkRect)> =
+                omr_zone.iter().map(|z| ("OMR code", *z)).collect();
+            if let Some(code) = &profile.marks.data_matrix {
+                let symbol =
+                    code.encode(&code.payload(&control))
+                        .map_err(|source| CoreError::Mark {
+                            piece_id: piece.piece_id.clone(),
+                            sheet: sheet.sheet,
+                            source,
+                        })?;
+                front_zones.push(("DataMatrix", code.zone(&symbol)));
+            }
+            let back = match sheet.back {
+                SheetBack::Page(page) => Some(page),
+                SheetBack::Unprinted | SheetBack::Blank => None,
+            };
+            for (page, is_front) in
+                std::iter::once((sheet.front, true)).chain(back.map(|p| (p, false)))
+            {
+                checked += 1;
+                let index = usize::try_from(page - 1).unwrap_or(usize::MAX);
+                let (width_pt, height_pt) = input.page_size(index)?;
+                let (width, height) = (
+                    f64::from(width_pt) / tandem_pdf::POINTS_PER_MM,
+                    f64::from(height_pt) / tandem_pdf::POINTS_PER_MM,
+                );
+                let fits = sizes.iter().any(|&(w, h)| {
+                    ((width - w).abs() < 1.0 && (height - h).abs() < 1.0)
+                        || ((width - h).abs() < 1.0 && (height - w).abs() < 1.0)
+                });
+                if !fits {
+                    findings.add(Finding {
+                        page: Some(page),
+                        piece_id: Some(piece.piece_id.clone()),
+                        ..blocking(
+                            "page-size",
+                            format!(
+                                "page is {width:.0} × {height:.0} mm; {centre} has no such sheets"
+                            ),
+                        )
+                    });
+                }
+                let ink = input.ink(index)?;
+                if !profile.printer.colour && ink.iter().any(|a| a.colour) {
+                    findings.add(Finding {
+                        page: Some(page),
+                        piece_id: Some(piece.piece_id.clone()),
+                        ..blocking(
+                            "colour-missing",
+                            format!("page prints in colour; {centre} prints black only"),
+                        )
+                    });
+                }
+                let zones: Vec<(&str, MarkRect)> = if is_front {
+                    front_zones.clone()
+                } else {
+                    // Nothing may be printed behind the code on the reverse.
+                    front_zones
+                        .iter()
+                        .map(|(name, z)| (*name, mirrored(z, width)))
+                        .collect()
+                };
+                for (name, zone) in &zones {
+                    for area in &ink {
+                        let Some(overlap) = intersection(&mark_rect(area), zone) else {
+                            continue;
+                        };
+                        let side = if is_front { "front" } else { "back" };
+                        let fixed = is_front && white_out.is_some_and(|w| w.contains(&overlap));
+                        findings.add(Finding {
+                            code: if is_front { "mark-zone-content" } else { "mark-zone-content-back" },
+                            severity: if fixed { Severity::AutoFix } else { Severity::Blocking },
+                            piece_id: Some(piece.piece_id.clone()),
+                            page: Some(page),
+                            message: format!(
+                                "{side} page prints {:?} at x {:.1}–{:.1} mm, y {:.1}–{:.1} mm inside {centre}'s {name} zone",
+                                area.kind,
+                                overlap.x,
+                                overlap.right(),
+                                overlap.y,
+                                overlap.bottom()
+                            ),
+                            fix: fixed.then(|| "covered by the white-out of the origin's mark zone".to_owned()),
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Ok(checked)
+}
