@@ -3,6 +3,9 @@ use std::ops::Range;
 use serde::Serialize;
 use tandem_ticket::{MailPiece, Plex};
 
+use crate::geometry::WindowMiss;
+use crate::stock::Fold;
+
 /// Why a job cannot be planned.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -13,6 +16,65 @@ pub enum PlanError {
     /// The run size is zero.
     #[error("a production run must allow at least one sheet")]
     ZeroRunSize,
+    /// A field of the job spec, the target centre or a piece is wrong.
+    #[error("{field}: {reason}")]
+    InvalidInput {
+        /// The field, e.g. `inserter.feeders[2].number` or `piece P0007`.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// None of the centre's envelopes takes the piece with any fold its
+    /// inserter makes, keeping the machine-inserting clearance.
+    #[error(
+        "piece {piece_id}: no envelope of the target centre takes its {sheets} sheet(s) \
+         with any fold the inserter makes (15 mm wider and 8 mm higher than the folded set)"
+    )]
+    NoEnvelopeFits {
+        /// The piece.
+        piece_id: String,
+        /// Sheets in the envelope that was looked for.
+        sheets: u32,
+    },
+    /// The chosen envelope has no window, but the address is printed on the letter.
+    #[error("piece {piece_id}: envelope {envelope:?} has no window for the printed address")]
+    EnvelopeWithoutWindow {
+        /// The piece.
+        piece_id: String,
+        /// The envelope's stock name.
+        envelope: String,
+    },
+    /// After folding and inserting, the job's address field is not inside the
+    /// envelope's window.
+    #[error(
+        "piece {piece_id}: after a {fold} fold the address field misses the window of \
+         envelope {envelope:?} by {miss}"
+    )]
+    AddressOutsideWindow {
+        /// The piece.
+        piece_id: String,
+        /// The envelope's stock name.
+        envelope: String,
+        /// The fold.
+        fold: Fold,
+        /// How far the field sticks out of the window, per edge.
+        miss: WindowMiss,
+    },
+    /// The filled envelope is no letter product (too heavy, thick or large).
+    #[error(
+        "piece {piece_id}: {weight_g:.1} g and {thickness_mm:.1} mm in envelope {envelope:?} \
+         fit no Deutsche Post letter product"
+    )]
+    NoPostalProduct {
+        /// The piece.
+        piece_id: String,
+        /// The envelope's stock name.
+        envelope: String,
+        /// Weight of the filled envelope.
+        weight_g: f64,
+        /// Thickness of the filled envelope.
+        thickness_mm: f64,
+    },
 }
 
 /// A mail piece with its place in production.
@@ -46,7 +108,7 @@ pub struct Run {
 }
 
 /// What is printed on the back of a sheet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum SheetBack {
     /// Simplex: the back is not printed and has no page in the output.
     Unprinted,
