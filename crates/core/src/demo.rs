@@ -287,6 +287,8 @@ pub fn generate_demo_job(
         }),
         inserts: vec![],
         postal_product: Some(PostalProduct::Standard),
+        allow_split: true,
+        print_missing_inserts: false,
     };
     ticket.validate()?;
     let ticket_path = dir.join("job.toml");

@@ -511,17 +511,16 @@ pub struct JobSpec {
 }
 
 impl JobSpec {
-    /// The job spec of a ticket; splitting and printing missing inserts are
-    /// not allowed (the ticket does not say), set them afterwards if the
-    /// origin agrees.
+    /// The job spec of a ticket, with splitting and printing of missing
+    /// inserts as the ticket allows.
     pub fn from_ticket(ticket: &JobTicket) -> Self {
         Self {
             plex: ticket.plex,
             paper: ticket.paper,
             address_field: ticket.address_field,
             inserts: ticket.inserts.clone(),
-            allow_split: false,
-            print_missing_inserts: false,
+            allow_split: ticket.allow_split,
+            print_missing_inserts: ticket.print_missing_inserts,
         }
     }
 

@@ -8,28 +8,19 @@
 //! error names the file, line and key.
 //!
 //! ```
-//! let profile = tandem_profile::CentreProfile::from_toml_str(r#"
-//!     [centre]
-//!     id = "sued"
-//!     name = "Druckzentrum Süd"
-//!     [printer]
-//!     formats = ["pdf"]
-//!     duplex = true
-//!     [marks.omr]
-//!     top_mm = 100.0
-//!     left_mm = 5.0
-//!     pitch_mm = 4.2333
-//!     bar_length_mm = 12.0
-//!     bar_thickness_mm = 0.5
-//!     tracks = ["benchmark", "end-of-set", "parity", "safety"]
-//!     [output]
-//!     max_sheets_per_run = 2000
-//! "#)?;
+//! use std::path::Path;
+//!
+//! let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/centre-sued.toml");
+//! let profile = tandem_profile::CentreProfile::from_file(&path)?;
 //! assert_eq!(profile.centre.id, "sued");
-//! assert_eq!(profile.output.file_name, "{job}-{centre}-run{run}.pdf");
+//! assert_eq!(profile.output_file_name("T1", 2), "T1-sued-run002.pdf");
+//! assert_eq!(profile.target_centre().inserter.max_sheets_per_set, 10);
 //! # Ok::<(), tandem_profile::ProfileError>(())
 //! ```
 
 mod profile;
 
-pub use profile::{Centre, CentreProfile, ClearZone, Marks, Output, Printer, ProfileError};
+pub use profile::{
+    Capacity, Centre, CentreProfile, ClearZone, Marks, Output, PaperStock, Postage, Printer,
+    ProfileError,
+};

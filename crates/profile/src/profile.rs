@@ -1,7 +1,12 @@
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tandem_marks::{DataMatrixMark, MarkError, MarkRect, OmrScheme};
+use tandem_plan::{
+    EnvelopeFormat, EnvelopeStock, InsertStock, InserterCapabilities, PlanError, PostingRules,
+    PriceTable, TargetCentre,
+};
 use tandem_ticket::{DataFormat, PaperSize};
 
 /// Why a profile cannot be used.
@@ -58,6 +63,53 @@ pub struct Printer {
     /// Whether the printers print colour; jobs that use colour need it.
     #[serde(default)]
     pub colour: bool,
+    /// Paper in stock.
+    pub paper_stocks: Vec<PaperStock>,
+    /// Rated speed of the printers together, in pages per hour.
+    pub pages_per_hour: u32,
+}
+
+/// A paper the centre stocks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperStock {
+    /// Stock name.
+    pub name: String,
+    /// Sheet size.
+    pub size: PaperSize,
+    /// Grammage in g/m².
+    pub grammage_gsm: u32,
+}
+
+/// Postage under the centre's contract with Deutsche Post.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Postage {
+    /// Customer number of the franking (DV-Freimachung) contract; a
+    /// redirected job is franked under it.
+    pub franking_contract: String,
+    /// Price per product, in cents.
+    pub prices: PriceTable,
+    /// Presort (Teilleistung) thresholds.
+    #[serde(default)]
+    pub posting: PostingRules,
+}
+
+/// Working time of the centre.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Shifts per working day.
+    pub shifts_per_day: u32,
+    /// Hours per shift.
+    pub hours_per_shift: f64,
+    /// Working days per week.
+    #[serde(default = "default_days_per_week")]
+    pub days_per_week: u32,
+}
+
+fn default_days_per_week() -> u32 {
+    5
 }
 
 fn default_sheet_sizes() -> Vec<PaperSize> {
@@ -128,6 +180,19 @@ pub struct CentreProfile {
     pub printer: Printer,
     /// Its inserters' marks.
     pub marks: Marks,
+    /// Its inserter: sets, feeders, folds, envelopes, speeds.
+    pub inserter: InserterCapabilities,
+    /// Envelopes in stock.
+    pub envelopes: Vec<EnvelopeStock>,
+    /// Pre-printed inserts in stock.
+    #[serde(default)]
+    pub inserts: Vec<InsertStock>,
+    /// Its postage contract.
+    pub postage: Postage,
+    /// Pieces per mail tray, per envelope format.
+    pub tray_capacity: BTreeMap<EnvelopeFormat, u32>,
+    /// Its working time.
+    pub capacity: Capacity,
     /// Its output conventions.
     pub output: Output,
 }
@@ -232,6 +297,46 @@ impl CentreProfile {
             code.validate()
                 .map_err(|e| mark_error("marks.data_matrix", e))?;
         }
+        if self.printer.paper_stocks.is_empty() {
+            return Err(invalid(
+                "printer.paper_stocks",
+                "at least one paper is needed",
+            ));
+        }
+        for (i, stock) in self.printer.paper_stocks.iter().enumerate() {
+            if !(40..=300).contains(&stock.grammage_gsm) {
+                return Err(invalid(
+                    &format!("printer.paper_stocks[{i}].grammage_gsm"),
+                    format!(
+                        "{} g/m² is not a cut-sheet paper (40..=300)",
+                        stock.grammage_gsm
+                    ),
+                ));
+            }
+        }
+        if self.printer.pages_per_hour == 0 {
+            return Err(invalid("printer.pages_per_hour", "must be above 0"));
+        }
+        if self.postage.franking_contract.trim().is_empty() {
+            return Err(invalid("postage.franking_contract", "must not be empty"));
+        }
+        let capacity = &self.capacity;
+        if capacity.shifts_per_day == 0
+            || !(capacity.hours_per_shift > 0.0 && capacity.hours_per_shift <= 24.0)
+            || f64::from(capacity.shifts_per_day) * capacity.hours_per_shift > 24.0
+        {
+            return Err(invalid(
+                "capacity",
+                "shifts_per_day × hours_per_shift must be within 0..24 hours",
+            ));
+        }
+        if !(1..=7).contains(&capacity.days_per_week) {
+            return Err(invalid("capacity.days_per_week", "must be 1 to 7"));
+        }
+        self.target_centre().validate().map_err(|e| match e {
+            PlanError::InvalidInput { field, reason } => invalid(&field, reason),
+            other => invalid("inserter", other.to_string()),
+        })?;
         if self.output.max_sheets_per_run == 0 {
             return Err(invalid("output.max_sheets_per_run", "must be at least 1"));
         }
@@ -247,6 +352,18 @@ impl CentreProfile {
     /// The area the inserter's OMR code occupies on the front of a sheet.
     pub fn omr_zone(&self) -> Option<MarkRect> {
         self.marks.omr.as_ref().map(OmrScheme::zone)
+    }
+
+    /// What the planner needs of this centre.
+    pub fn target_centre(&self) -> TargetCentre {
+        TargetCentre {
+            envelopes: self.envelopes.clone(),
+            inserts: self.inserts.clone(),
+            inserter: self.inserter.clone(),
+            prices: self.postage.prices,
+            posting: self.postage.posting,
+            tray_capacity: self.tray_capacity.clone(),
+        }
     }
 
     /// The OMR code's zone with its clear zone around it: nothing but the

@@ -28,7 +28,8 @@ impl MailPiece {
     /// Last page of the piece, 1-based and inclusive.
     pub fn last_page(&self) -> u64 {
         // Saturating: an index line may hold any number before validation.
-        self.first_page.saturating_add(u64::from(self.page_count).saturating_sub(1))
+        self.first_page
+            .saturating_add(u64::from(self.page_count).saturating_sub(1))
     }
 }
 

@@ -205,6 +205,14 @@ pub struct JobTicket {
     /// The postal product the origin asked for, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_product: Option<PostalProduct>,
+    /// A piece with more sheets than the partner's inserter takes may be
+    /// split over several envelopes (otherwise it goes to manual inserting).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_split: bool,
+    /// An insert the partner cannot feed may be printed on an extra sheet
+    /// (otherwise the piece goes to manual inserting).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub print_missing_inserts: bool,
 }
 
 fn default_priority() -> u8 {
