@@ -257,8 +257,10 @@ def check_manifest(rep, man, job, prof, demo, duplex):
     if os.path.exists(mcsv):
         with open(mcsv, newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
+        def as_csv(v):  # JSON null and booleans as the CSV writes them
+            return "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
         same = len(rows) == len(pieces) and all(
-            all(str(p.get(k)) == v for k, v in r.items()) for r, p in zip(rows, pieces))
+            all(as_csv(p.get(k)) == v for k, v in r.items()) for r, p in zip(rows, pieces))
         rep.check(same, f"{M} manifest.csv does not match manifest.json pieces")
 
     # per piece: sheets/pages/sequence arithmetic

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tandem_core::{
-    CentreProfile, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE, JobTicket, generate_demo_job,
-    redirect, sheet_marks,
+    CentreProfile, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE, JobTicket,
+    generate_demo_job, redirect, sheet_marks,
 };
 use tandem_marks::SheetControl;
 
@@ -24,7 +24,10 @@ fn redirect_demo(c: &mut Criterion) {
     let dir = scratch("redirect");
     let origin = CentreProfile::from_toml_str(EXAMPLE_ORIGIN_PROFILE).expect("origin profile");
     let partner = CentreProfile::from_toml_str(EXAMPLE_PARTNER_PROFILE).expect("partner profile");
-    let options = DemoOptions { letters: 300, ..DemoOptions::default() };
+    let options = DemoOptions {
+        letters: 300,
+        ..DemoOptions::default()
+    };
     let job = generate_demo_job(&dir.join("job"), &origin, &options).expect("demo job");
     let ticket = JobTicket::from_file(&job.ticket).expect("ticket");
 
@@ -53,13 +56,7 @@ fn marks_per_sheet(c: &mut Criterion) {
     group.bench_function("omr_and_data_matrix_per_sheet", |b| {
         b.iter(|| {
             sequence += 1;
-            let sheet = SheetControl {
-                job_id: "DEMO-2026-001",
-                piece_id: "P000123",
-                sequence,
-                sheet: 2,
-                sheets: 5,
-            };
+            let sheet = SheetControl::new("DEMO-2026-001", "P000123", sequence, 2, 5);
             sheet_marks(&partner, &sheet).expect("marks")
         })
     });

@@ -289,6 +289,7 @@ pub fn generate_demo_job(
         postal_product: Some(PostalProduct::Standard),
         allow_split: true,
         print_missing_inserts: false,
+        insert_artwork: Default::default(),
     };
     ticket.validate()?;
     let ticket_path = dir.join("job.toml");

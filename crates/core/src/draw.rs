@@ -108,6 +108,30 @@ fn data_matrix(out: &mut Vec<u8>, page_height_pt: f32, symbol: &DataMatrixSymbol
     out.extend_from_slice(b"\nEI Q\n");
 }
 
+/// The front of an address-carrier sheet: only the address field of the
+/// piece's first page (drawn clipped), so the envelope's window shows the
+/// recipient, plus the partner's marks.
+pub(crate) fn address_carrier_content(
+    out: &mut Vec<u8>,
+    page_height_pt: f32,
+    field: &tandem_ticket::Rect,
+    marks: &SheetMarks,
+) {
+    out.clear();
+    out.extend_from_slice(b"q ");
+    let field = MarkRect {
+        x: field.x,
+        y: field.y,
+        width: field.width,
+        height: field.height,
+    };
+    rect(out, page_height_pt, &field);
+    out.extend_from_slice(b"W n /P Do Q\n");
+    let mut rest = Vec::new();
+    page_content(&mut rest, page_height_pt, false, None, Some(marks));
+    out.extend_from_slice(&rest);
+}
+
 /// Appends `x y w h re` for a rectangle given in mm from the top-left corner.
 fn rect(out: &mut Vec<u8>, page_height_pt: f32, r: &MarkRect) {
     let k = POINTS_PER_MM;

@@ -4,19 +4,19 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+use std::ops::Range;
+
 use tandem_marks::{MarkRect, SheetControl};
-use tandem_pdf::{Chunk, PageImporter, PdfInput, PdfWriter};
-use tandem_plan::{JobPlan, PlannedSheet, SheetBack};
+use tandem_pdf::{Chunk, ImportedPage, PageImporter, PdfInput, PdfWriter};
+use tandem_plan::{JobSpec, PlannedSet, ProductionPlan, SetSheet, SheetBack};
 use tandem_profile::CentreProfile;
 use tandem_ticket::{DataFormat, Delimiting, JobTicket, MailPiece, Plex, read_index_file};
 
 use crate::CoreError;
-use crate::draw::{FORM_NAME, page_content, sheet_marks};
+use crate::draw::{FORM_NAME, address_carrier_content, page_content, sheet_marks};
 use crate::manifest::{InputFile, Manifest, PieceEntry, RunEntry, Totals};
 use crate::output::{AtomicFile, StagedDir, sha256_file, write_atomically};
-
-/// Progress is reported every this many sheets.
-const PROGRESS_SHEETS: u64 = 256;
 
 /// How far a redirect has got, reported after every batch.
 #[derive(Clone, Copy, Debug)]
@@ -87,11 +87,72 @@ fn check_partner(ticket: &JobTicket, profile: &CentreProfile) -> Result<(), Core
     Ok(())
 }
 
+/// One output file: consecutive sets of one production run, or the pieces
+/// for manual inserting.
+struct OutputFile {
+    name: String,
+    /// 1-based file number; 0 for the manual-inserting file.
+    number: u32,
+    content: FileContent,
+}
+
+enum FileContent {
+    Sets(Range<usize>),
+    Manual,
+}
+
+/// Cuts every production run into files of at most `max_sheets` sheets,
+/// between sets; a set larger than that gets a file of its own.
+fn output_files(plan: &ProductionPlan, profile: &CentreProfile, job_id: &str) -> Vec<OutputFile> {
+    let max_sheets = profile.output.max_sheets_per_run;
+    let mut files = Vec::new();
+    let push = |sets: Range<usize>, files: &mut Vec<OutputFile>| {
+        let number = u32::try_from(files.len() + 1).unwrap_or(u32::MAX);
+        let name = profile.output_file_name(job_id, number);
+        files.push(OutputFile {
+            name,
+            number,
+            content: FileContent::Sets(sets),
+        });
+    };
+    for run in &plan.runs {
+        let mut start = run.sets.start;
+        let mut sheets = 0u64;
+        for index in run.sets.clone() {
+            let set_sheets = u64::from(plan.sets[index].sheet_count());
+            if index > start && sheets + set_sheets > max_sheets {
+                push(start..index, &mut files);
+                start = index;
+                sheets = 0;
+            }
+            sheets += set_sheets;
+        }
+        if start < run.sets.end {
+            push(start..run.sets.end, &mut files);
+        }
+    }
+    if !plan.manual.is_empty() {
+        let name = profile
+            .output_file_name(job_id, 0)
+            .replace("run000", "manual");
+        files.push(OutputFile {
+            name,
+            number: 0,
+            content: FileContent::Manual,
+        });
+    }
+    files
+}
+
 /// Redirects `ticket` to the centre described by `profile`, writing the
 /// print files, `manifest.json` and `manifest.csv` into `out_dir`.
 ///
-/// The directory appears only when everything in it is complete; on any
-/// error nothing is left behind.
+/// The job is planned for the partner ([`ProductionPlan`]): envelopes,
+/// folds, page order, inserts, postage, presort and runs. Each production
+/// run becomes one or more files (cut at the profile's sheet limit);
+/// pieces for manual inserting go to a file of their own, without
+/// inserter marks. The directory appears only when everything in it is
+/// complete; on any error nothing is left behind.
 pub fn redirect(
     ticket: &JobTicket,
     profile: &CentreProfile,
@@ -114,14 +175,28 @@ pub fn redirect(
     let input = PdfInput::open(&print_file.path)?;
     let total_pages = input.page_count() as u64;
     let pieces = job_pieces(ticket, total_pages)?;
-    let plan = JobPlan::new(&pieces, ticket.plex, profile.output.max_sheets_per_run)?;
+    let plan = ProductionPlan::new(
+        &JobSpec::from_ticket(ticket),
+        &pieces,
+        &profile.target_centre(),
+    )?;
+    let artwork = open_artwork(ticket, &plan)?;
+    let files = output_files(&plan, profile, &ticket.id);
+    let pages_per_sheet: u64 = if ticket.plex == Plex::Duplex { 2 } else { 1 };
+    let manual_sheets: u64 = plan
+        .manual
+        .iter()
+        .map(|m| u64::from(m.page_count).div_ceil(pages_per_sheet))
+        .sum();
+    let set_sheets: u64 = plan.sets.iter().map(|s| u64::from(s.sheet_count())).sum();
 
     let staged = StagedDir::new(out_dir)?;
-    let mut writer = RunWriter {
+    let mut writer = SheetWriter {
         ticket,
         profile,
-        input: &input,
-        plan: &plan,
+        pieces: &pieces,
+        artwork: &artwork,
+        pages_per_sheet,
         white_out: ticket.origin_mark_zone.map(|z| MarkRect {
             x: z.x,
             y: z.y,
@@ -129,43 +204,104 @@ pub fn redirect(
             height: z.height,
         }),
         content: Vec::with_capacity(16 * 1024),
+        sequence: 1,
         progress: Progress {
             pages_done: 0,
-            pages_total: plan.total_output_pages(),
+            pages_total: (set_sheets + manual_sheets) * pages_per_sheet,
         },
     };
-    let mut runs = Vec::with_capacity(plan.runs.len());
-    let mut piece_entries = Vec::with_capacity(plan.pieces.len());
-    let pages_per_sheet = if ticket.plex == Plex::Duplex { 2 } else { 1 };
-    for run in &plan.runs {
-        let file = profile.output_file_name(&ticket.id, run.number);
-        let (sha256, bytes) = writer.write_run(run, &staged.path().join(&file), progress)?;
-        let mut page = 1;
-        for (index, piece) in plan.pieces[run.pieces.clone()].iter().enumerate() {
-            let output_pages = u64::from(piece.sheets) * pages_per_sheet;
-            piece_entries.push(PieceEntry {
-                piece_id: piece.piece_id.clone(),
-                plz: pieces[run.pieces.start + index].plz.clone(),
-                run: run.number,
-                file: file.clone(),
-                sheets: piece.sheets,
-                pages: piece.page_count,
-                source_first_page: piece.first_page,
-                first_page: page,
-                last_page: page + output_pages - 1,
-                first_sequence: piece.first_sequence,
-                last_sequence: piece.first_sequence + u64::from(piece.sheets) - 1,
-            });
-            page += output_pages;
+    let mut runs = Vec::with_capacity(files.len());
+    let mut entries = Vec::with_capacity(plan.sets.len() + plan.manual.len());
+    for file in &files {
+        let path = staged.path().join(&file.name);
+        let mut pdf = PdfWriter::new(AtomicFile::create(&path)?)?;
+        let mut importer = PageImporter::new(&input);
+        let mut artwork_importers: BTreeMap<&str, PageImporter<'_>> = artwork
+            .iter()
+            .map(|(name, input)| (name.as_str(), PageImporter::new(input)))
+            .collect();
+        let mut pieces_in_file = 0;
+        let mut sheets_in_file = 0;
+        match &file.content {
+            FileContent::Sets(sets) => {
+                for set in &plan.sets[sets.clone()] {
+                    let first_page = pdf.page_count() as u64 + 1;
+                    let first_sequence = writer.sequence;
+                    writer.write_set(&mut pdf, &mut importer, &mut artwork_importers, set)?;
+                    entries.push(PieceEntry {
+                        piece_id: set.piece_id.clone(),
+                        part: set.part,
+                        parts: set.parts,
+                        plz: set.plz.clone(),
+                        run: file.number,
+                        file: file.name.clone(),
+                        sheets: set.sheet_count(),
+                        pages: document_pages(set),
+                        source_first_page: pieces[set.piece].first_page,
+                        first_page,
+                        last_page: pdf.page_count() as u64,
+                        first_sequence,
+                        last_sequence: writer.sequence - 1,
+                        envelope: set.envelope.clone(),
+                        product: Some(set.product),
+                        postage_cents: set.postage_cents,
+                        tray: set.tray,
+                        reverse_order: set.address_last != set.reverse_collation,
+                        manual: None,
+                    });
+                    pieces_in_file += 1;
+                    sheets_in_file += u64::from(set.sheet_count());
+                    progress(writer.progress);
+                }
+            }
+            FileContent::Manual => {
+                for manual in &plan.manual {
+                    let first_page = pdf.page_count() as u64 + 1;
+                    let first_sequence = writer.sequence;
+                    let sheets = writer.write_manual(&mut pdf, &mut importer, manual.piece)?;
+                    entries.push(PieceEntry {
+                        piece_id: manual.piece_id.clone(),
+                        part: 1,
+                        parts: 1,
+                        plz: pieces[manual.piece].plz.clone(),
+                        run: 0,
+                        file: file.name.clone(),
+                        sheets,
+                        pages: manual.page_count,
+                        source_first_page: manual.first_page,
+                        first_page,
+                        last_page: pdf.page_count() as u64,
+                        first_sequence,
+                        last_sequence: writer.sequence - 1,
+                        envelope: String::new(),
+                        product: None,
+                        postage_cents: 0,
+                        tray: 0,
+                        reverse_order: false,
+                        manual: Some(manual.to_string()),
+                    });
+                    pieces_in_file += 1;
+                    sheets_in_file += u64::from(sheets);
+                    progress(writer.progress);
+                }
+            }
         }
+        let pages = pdf.page_count() as u64;
+        if pages != sheets_in_file * pages_per_sheet {
+            // A page lost here would be a piece in the wrong envelope later.
+            return Err(CoreError::io(&path)(std::io::Error::other(format!(
+                "wrote {pages} pages for {sheets_in_file} sheets"
+            ))));
+        }
+        let (sha256, bytes) = pdf.finish()?.commit()?;
         runs.push(RunEntry {
-            run: run.number,
-            file,
+            run: file.number,
+            file: file.name.clone(),
             sha256,
             bytes,
-            pieces: run.pieces.len() as u64,
-            sheets: run.sheets,
-            pages: run.output_pages,
+            pieces: pieces_in_file,
+            sheets: sheets_in_file,
+            pages,
         });
     }
 
@@ -173,6 +309,7 @@ pub fn redirect(
         job_id: ticket.id.clone(),
         origin_centre: ticket.origin_centre.clone(),
         target_centre: profile.centre.id.clone(),
+        franking_contract: profile.postage.franking_contract.clone(),
         plex: match ticket.plex {
             Plex::Simplex => "simplex".into(),
             Plex::Duplex => "duplex".into(),
@@ -187,14 +324,17 @@ pub fn redirect(
             pages: total_pages,
         },
         totals: Totals {
-            pieces: plan.pieces.len() as u64,
-            sheets: plan.total_sheets(),
+            pieces: pieces.len() as u64,
+            envelopes: plan.sets.len() as u64,
+            manual_pieces: plan.manual.len() as u64,
+            sheets: set_sheets + manual_sheets,
             pages: total_pages,
-            output_pages: plan.total_output_pages(),
-            runs: plan.runs.len() as u64,
+            output_pages: runs.iter().map(|r| r.pages).sum(),
+            runs: runs.len() as u64,
+            postage_cents: plan.total_postage_cents(),
         },
         runs,
-        pieces: piece_entries,
+        pieces: entries,
     };
     let json = serde_json::to_vec_pretty(&manifest)
         .map_err(|e| CoreError::io("manifest.json")(e.into()))?;
@@ -212,112 +352,250 @@ pub fn redirect(
     })
 }
 
-struct RunWriter<'a> {
+/// Pages of the print data in a set.
+fn document_pages(set: &PlannedSet) -> u32 {
+    set.sheets
+        .iter()
+        .map(|sheet| match sheet {
+            SetSheet::Document {
+                back: SheetBack::Page(_),
+                ..
+            } => 2,
+            SetSheet::Document { .. } => 1,
+            SetSheet::AddressCarrier | SetSheet::Insert { .. } => 0,
+        })
+        .sum()
+}
+
+/// Opens the artwork of every insert the plan prints on a sheet.
+fn open_artwork(
+    ticket: &JobTicket,
+    plan: &ProductionPlan,
+) -> Result<BTreeMap<String, PdfInput>, CoreError> {
+    let mut artwork = BTreeMap::new();
+    for printed in &plan.printed_inserts {
+        if artwork.contains_key(&printed.insert) {
+            continue;
+        }
+        let path = ticket.insert_artwork.get(&printed.insert).ok_or_else(|| {
+            CoreError::Incompatible(format!(
+                "piece {}: insert {} must be printed at the partner, but the job has no artwork for it (insert_artwork)",
+                printed.piece_id, printed.insert
+            ))
+        })?;
+        artwork.insert(printed.insert.clone(), PdfInput::open(path)?);
+    }
+    Ok(artwork)
+}
+
+struct SheetWriter<'a> {
     ticket: &'a JobTicket,
     profile: &'a CentreProfile,
-    input: &'a PdfInput,
-    plan: &'a JobPlan,
+    pieces: &'a [MailPiece],
+    artwork: &'a BTreeMap<String, PdfInput>,
+    pages_per_sheet: u64,
     white_out: Option<MarkRect>,
     content: Vec<u8>,
+    /// Job-wide sheet sequence number of the next sheet written.
+    sequence: u64,
     progress: Progress,
 }
 
-impl RunWriter<'_> {
-    /// Writes one run's output file; returns its SHA-256 and length.
-    fn write_run(
-        &mut self,
-        run: &tandem_plan::Run,
-        path: &Path,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<(String, u64), CoreError> {
-        let mut pdf = PdfWriter::new(AtomicFile::create(path)?)?;
-        let mut importer = PageImporter::new(self.input);
-        for piece in run.pieces.clone() {
-            for sheet in self.plan.sheets(piece) {
-                self.write_sheet(&mut pdf, &mut importer, &sheet)?;
-                if sheet.sequence % PROGRESS_SHEETS == 0 {
-                    progress(self.progress);
-                }
-            }
-        }
-        progress(self.progress);
-        let written = pdf.page_count() as u64;
-        if written != run.output_pages {
-            // A page lost here would be a piece in the wrong envelope later.
-            return Err(CoreError::io(path)(std::io::Error::other(format!(
-                "wrote {written} pages, the plan has {}",
-                run.output_pages
-            ))));
-        }
-        pdf.finish()?.commit()
-    }
-
-    fn write_sheet(
+impl<'a> SheetWriter<'a> {
+    /// Writes the sheets of one envelope in print order, with the partner's
+    /// marks on every front.
+    fn write_set(
         &mut self,
         pdf: &mut PdfWriter<AtomicFile>,
-        importer: &mut PageImporter<'_>,
-        sheet: &PlannedSheet,
+        importer: &mut PageImporter<'a>,
+        artwork: &mut BTreeMap<&str, PageImporter<'a>>,
+        set: &PlannedSet,
     ) -> Result<(), CoreError> {
-        let piece = &self.plan.pieces[sheet.piece];
-        let control = SheetControl::new(
-            &self.ticket.id,
-            &piece.piece_id,
-            sheet.sequence,
-            sheet.sheet,
-            sheet.sheets,
-        );
-        let marks = sheet_marks(self.profile, &control).map_err(|source| CoreError::Mark {
-            piece_id: piece.piece_id.clone(),
-            sheet: sheet.sheet,
-            source,
-        })?;
-        let mut chunk = Chunk::new();
-        let front = importer.import(page_index(sheet.front), pdf.allocator(), &mut chunk)?;
-        let back = match sheet.back {
-            SheetBack::Page(page) => {
-                Some(importer.import(page_index(page), pdf.allocator(), &mut chunk)?)
+        let sheets = set.sheet_count();
+        let feeders = set
+            .feeders
+            .iter()
+            .filter(|f| (1..=8).contains(*f))
+            .fold(0u8, |mask, f| mask | 1 << (f - 1));
+        for (i, sheet) in set.sheets.iter().enumerate() {
+            let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let mut control = SheetControl::new(
+                &self.ticket.id,
+                &set.piece_id,
+                self.sequence,
+                number,
+                sheets,
+            );
+            if number == sheets {
+                // Selective feeds ride on the sheet that closes the set.
+                control = control.with_feeders(feeders);
             }
-            SheetBack::Unprinted | SheetBack::Blank => None,
-        };
-        pdf.write_chunk(&chunk)?;
-        page_content(
-            &mut self.content,
-            front.height,
-            true,
-            self.white_out.as_ref(),
-            Some(&marks),
-        );
-        pdf.add_page(
-            front.width,
-            front.height,
-            &[(FORM_NAME, front.form)],
-            &self.content,
-        )?;
-        if let Some(back) = back {
+            let marks = sheet_marks(self.profile, &control).map_err(|source| CoreError::Mark {
+                piece_id: set.piece_id.clone(),
+                sheet: number,
+                source,
+            })?;
+            let mut chunk = Chunk::new();
+            let refs = pdf.allocator();
+            let (front, back, front_kind) = match sheet {
+                SetSheet::Document { front, back, .. } => {
+                    let front = importer.import(page_index(*front), refs, &mut chunk)?;
+                    let back = match back {
+                        SheetBack::Page(page) => {
+                            Some(importer.import(page_index(*page), refs, &mut chunk)?)
+                        }
+                        SheetBack::Unprinted | SheetBack::Blank => None,
+                    };
+                    (front, back, Front::Document)
+                }
+                SetSheet::AddressCarrier => {
+                    let first = self.pieces[set.piece].first_page;
+                    (
+                        importer.import(page_index(first), refs, &mut chunk)?,
+                        None,
+                        Front::AddressCarrier,
+                    )
+                }
+                SetSheet::Insert { name } => {
+                    let source = artwork.get_mut(name.as_str()).ok_or_else(|| {
+                        CoreError::Incompatible(format!(
+                            "piece {}: no artwork for insert {name}",
+                            set.piece_id
+                        ))
+                    })?;
+                    let pages = self.artwork.get(name).map_or(0, PdfInput::page_count);
+                    let front = source.import(0, refs, &mut chunk)?;
+                    let back = if self.pages_per_sheet == 2 && pages > 1 {
+                        Some(source.import(1, refs, &mut chunk)?)
+                    } else {
+                        None
+                    };
+                    (front, back, Front::Insert)
+                }
+            };
+            pdf.write_chunk(&chunk)?;
+            match front_kind {
+                Front::Document | Front::Insert => {
+                    let white_out = if front_kind == Front::Document {
+                        self.white_out.as_ref()
+                    } else {
+                        None
+                    };
+                    page_content(
+                        &mut self.content,
+                        front.height,
+                        true,
+                        white_out,
+                        Some(&marks),
+                    );
+                }
+                Front::AddressCarrier => {
+                    address_carrier_content(
+                        &mut self.content,
+                        front.height,
+                        &self.ticket.address_field,
+                        &marks,
+                    );
+                }
+            }
+            pdf.add_page(
+                front.width,
+                front.height,
+                &[(FORM_NAME, front.form)],
+                &self.content,
+            )?;
+            self.write_back(pdf, &front, back.as_ref(), front_kind == Front::Document)?;
+            self.sequence += 1;
+        }
+        Ok(())
+    }
+
+    /// The back of a sheet: the imported page, or a blank page in duplex.
+    fn write_back(
+        &mut self,
+        pdf: &mut PdfWriter<AtomicFile>,
+        front: &ImportedPage,
+        back: Option<&ImportedPage>,
+        document: bool,
+    ) -> Result<(), CoreError> {
+        match back {
+            Some(back) => {
+                let white_out = if document {
+                    self.white_out.as_ref()
+                } else {
+                    None
+                };
+                page_content(&mut self.content, back.height, true, white_out, None);
+                pdf.add_page(
+                    back.width,
+                    back.height,
+                    &[(FORM_NAME, back.form)],
+                    &self.content,
+                )?;
+            }
+            None if self.pages_per_sheet == 2 => {
+                pdf.add_page(front.width, front.height, &[], b"")?;
+            }
+            None => {}
+        }
+        self.progress.pages_done += self.pages_per_sheet;
+        Ok(())
+    }
+
+    /// Writes a piece for manual inserting: its pages in order, the origin's
+    /// zone whited out, no inserter marks. Returns its sheet count.
+    fn write_manual(
+        &mut self,
+        pdf: &mut PdfWriter<AtomicFile>,
+        importer: &mut PageImporter<'a>,
+        piece: usize,
+    ) -> Result<u32, CoreError> {
+        let piece = &self.pieces[piece];
+        let mut sheets = 0;
+        let mut page = piece.first_page;
+        while page <= piece.last_page() {
+            let mut chunk = Chunk::new();
+            let front = importer.import(page_index(page), pdf.allocator(), &mut chunk)?;
+            let back_page = page + 1;
+            let back = if self.pages_per_sheet == 2 && back_page <= piece.last_page() {
+                Some(importer.import(page_index(back_page), pdf.allocator(), &mut chunk)?)
+            } else {
+                None
+            };
+            pdf.write_chunk(&chunk)?;
             page_content(
                 &mut self.content,
-                back.height,
+                front.height,
                 true,
                 self.white_out.as_ref(),
                 None,
             );
             pdf.add_page(
-                back.width,
-                back.height,
-                &[(FORM_NAME, back.form)],
+                front.width,
+                front.height,
+                &[(FORM_NAME, front.form)],
                 &self.content,
             )?;
-        } else if sheet.back == SheetBack::Blank {
-            pdf.add_page(front.width, front.height, &[], b"")?;
+            self.write_back(pdf, &front, back.as_ref(), true)?;
+            page += self.pages_per_sheet;
+            sheets += 1;
+            self.sequence += 1;
         }
-        self.progress.pages_done += if sheet.back == SheetBack::Unprinted {
-            1
-        } else {
-            2
-        };
-        Ok(())
+        Ok(sheets)
     }
 }
+
+/// What the front of a sheet shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Front {
+    /// A page of the print data.
+    Document,
+    /// The piece's address field alone, starting a further envelope.
+    AddressCarrier,
+    /// An insert's artwork.
+    Insert,
+}
+
 fn page_index(page: u64) -> usize {
     usize::try_from(page - 1).unwrap_or(usize::MAX)
 }

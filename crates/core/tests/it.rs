@@ -110,6 +110,7 @@ fn expected_tracks(tracks: &[OmrFunction], parity: Parity, sequence: u64, last: 
             OmrFunction::Sequence2 => seq & 2 != 0,
             OmrFunction::Sequence4 => seq & 4 != 0,
             OmrFunction::Parity => false,
+            other => panic!("the demo profiles use no {other:?} track"),
         })
         .collect();
     if let Some(p) = tracks.iter().position(|t| *t == OmrFunction::Parity) {

@@ -1,12 +1,10 @@
 //! DataMatrix ECC200 codes carrying job, piece and sheet identification.
 
-use std::fmt::Write as _;
-
 use datamatrix::{DataMatrix, DataMatrixBuilder, EncodationType, SymbolList};
 use serde::{Deserialize, Serialize};
 
 use crate::geometry::check_number;
-use crate::{MarkError, MarkRect, SheetControl};
+use crate::{MarkError, MarkRect, SheetControl, template};
 
 /// Light margin kept around the symbol, in modules, as reported by
 /// [`DataMatrixMark::zone`]. ECC200 requires one module; two tolerate print and
@@ -31,8 +29,10 @@ pub struct DataMatrixMark {
     /// Edge length of one module (e.g. 0.5).
     pub module_mm: f64,
     /// Payload template with placeholders `{job}`, `{piece}`, `{sheet}`,
-    /// `{sheets}` and `{sequence}`; `{{` and `}}` stand for literal braces.
-    /// Defaults to [`DEFAULT_TEMPLATE`].
+    /// `{sheets}`, `{set_size}`, `{sequence}`, `{feeders}` (two upper-case hex
+    /// digits) and `{divert}` (`1`/`0`); `{{` and `}}` stand for literal
+    /// braces (see the [`template`] module). Defaults to
+    /// [`DEFAULT_TEMPLATE`].
     #[serde(default = "default_template")]
     pub template: String,
 }
@@ -74,19 +74,7 @@ impl DataMatrixMark {
         let quiet_mm = QUIET_ZONE_MODULES as f64 * self.module_mm;
         check_number("x_mm", self.x_mm, quiet_mm, false)?;
         check_number("y_mm", self.y_mm, quiet_mm, false)?;
-        let template_error = |reason: String| MarkError::Template {
-            template: self.template.clone(),
-            reason,
-        };
-        if self.template.is_empty() {
-            return Err(template_error("template is empty".into()));
-        }
-        for token in Tokens::new(&self.template) {
-            if let Token::Invalid { reason, .. } = token {
-                return Err(template_error(reason));
-            }
-        }
-        Ok(())
+        template::check(&self.template)
     }
 
     /// The template filled in for one sheet.
@@ -94,19 +82,7 @@ impl DataMatrixMark {
     /// Malformed parts of the template (see [`validate`](Self::validate)) are
     /// copied verbatim.
     pub fn payload(&self, sheet: &SheetControl<'_>) -> String {
-        let mut out = String::with_capacity(self.template.len() + 16);
-        for token in Tokens::new(&self.template) {
-            // Writing to a String cannot fail.
-            let _ = match token {
-                Token::Literal(text) | Token::Invalid { text, .. } => out.write_str(text),
-                Token::Field(Field::Job) => out.write_str(sheet.job_id),
-                Token::Field(Field::Piece) => out.write_str(sheet.piece_id),
-                Token::Field(Field::Sheet) => write!(out, "{}", sheet.sheet),
-                Token::Field(Field::Sheets) => write!(out, "{}", sheet.sheets),
-                Token::Field(Field::Sequence) => write!(out, "{}", sheet.sequence),
-            };
-        }
-        out
+        template::fill(&self.template, sheet)
     }
 
     /// Encodes `payload` into the smallest square ECC200 symbol that holds it.
@@ -183,124 +159,5 @@ impl DataMatrixMark {
             width: symbol.width as f64 * self.module_mm + 2.0 * quiet,
             height: symbol.height as f64 * self.module_mm + 2.0 * quiet,
         }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
-    Job,
-    Piece,
-    Sheet,
-    Sheets,
-    Sequence,
-}
-
-impl Field {
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "job" => Field::Job,
-            "piece" => Field::Piece,
-            "sheet" => Field::Sheet,
-            "sheets" => Field::Sheets,
-            "sequence" => Field::Sequence,
-            _ => return None,
-        })
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Token<'t> {
-    Literal(&'t str),
-    Field(Field),
-    /// A malformed piece of template: its text and why it is wrong.
-    Invalid {
-        text: &'t str,
-        reason: String,
-    },
-}
-
-/// Splits a template into literals, placeholders and malformed pieces.
-struct Tokens<'t> {
-    rest: &'t str,
-}
-
-impl<'t> Tokens<'t> {
-    fn new(template: &'t str) -> Self {
-        Tokens { rest: template }
-    }
-}
-
-impl<'t> Iterator for Tokens<'t> {
-    type Item = Token<'t>;
-
-    fn next(&mut self) -> Option<Token<'t>> {
-        let rest = self.rest;
-        let (token, consumed) = if rest.is_empty() {
-            return None;
-        } else if rest.starts_with("{{") {
-            (Token::Literal("{"), 2)
-        } else if rest.starts_with("}}") {
-            (Token::Literal("}"), 2)
-        } else if rest.starts_with('}') {
-            let reason = "unmatched '}' (write '}}' for a literal brace)".to_owned();
-            (Token::Invalid { text: "}", reason }, 1)
-        } else if rest.starts_with('{') {
-            match rest.find('}') {
-                None => {
-                    let reason = "unclosed '{' (write '{{' for a literal brace)".to_owned();
-                    (Token::Invalid { text: rest, reason }, rest.len())
-                }
-                Some(close) => {
-                    let text = &rest[..=close];
-                    let name = &rest[1..close];
-                    let token = match Field::from_name(name) {
-                        Some(field) => Token::Field(field),
-                        None => Token::Invalid {
-                            text,
-                            reason: format!(
-                                "unknown placeholder {text}; known are {{job}}, {{piece}}, {{sheet}}, {{sheets}}, {{sequence}}"
-                            ),
-                        },
-                    };
-                    (token, text.len())
-                }
-            }
-        } else {
-            let end = rest.find(['{', '}']).unwrap_or(rest.len());
-            (Token::Literal(&rest[..end]), end)
-        };
-        self.rest = &rest[consumed..];
-        Some(token)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokenizer_splits_literals_fields_and_escapes() {
-        let tokens: Vec<_> = Tokens::new("a{{b}}{job}|{sheets}").collect();
-        assert_eq!(
-            tokens,
-            [
-                Token::Literal("a"),
-                Token::Literal("{"),
-                Token::Literal("b"),
-                Token::Literal("}"),
-                Token::Field(Field::Job),
-                Token::Literal("|"),
-                Token::Field(Field::Sheets),
-            ]
-        );
-    }
-
-    #[test]
-    fn tokenizer_reports_malformed_pieces() {
-        let tokens: Vec<_> = Tokens::new("x{page}y}{job").collect();
-        assert!(matches!(tokens[1], Token::Invalid { text: "{page}", .. }));
-        assert!(matches!(tokens[3], Token::Invalid { text: "}", .. }));
-        assert!(matches!(tokens[4], Token::Invalid { text: "{job", .. }));
-        assert_eq!(tokens.len(), 5);
     }
 }

@@ -67,7 +67,22 @@ impl MarkRect {
 }
 
 /// Per-sheet control data the plan hands to the mark encoders.
-#[derive(Clone, Copy, Debug)]
+///
+/// Build it with [`SheetControl::new`] and the builder-style setters
+/// [`with_feeders`](Self::with_feeders) and [`with_divert`](Self::with_divert);
+/// the fields are public for reading and for struct-update syntax.
+///
+/// A *set* is the sheets that go into one envelope, i.e. one mail piece, so
+/// the set size is [`sheets`](Self::sheets) (see [`set_size`](Self::set_size)).
+///
+/// **Selective feeds and divert are per set, and the plan puts them on the
+/// last sheet of the set.** The encoders print [`feeders`](Self::feeders) and
+/// [`divert`](Self::divert) literally on whatever sheet carries them; by
+/// convention the plan sets them only on the sheet that also carries the
+/// end-of-set (Quadient: insert) mark, because that is when the inserter has
+/// collated the set and decides what to add to the envelope and where to send
+/// it, and leaves them `0`/`false` on the other sheets of the set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SheetControl<'a> {
     /// Job identifier, e.g. `T2026-0001` or a reprint id like `JOB123.1`.
     pub job_id: &'a str,
@@ -77,14 +92,65 @@ pub struct SheetControl<'a> {
     pub sequence: u64,
     /// Sheet number within the mail piece, 1-based.
     pub sheet: u32,
-    /// Sheets in the mail piece.
+    /// Sheets in the mail piece: the set size.
     pub sheets: u32,
+    /// Selective feeders to fire for this sheet's set: bit `n - 1` stands for
+    /// feeder `n` (feeder 1 = `0b0000_0001`, feeder 8 = `0b1000_0000`). See the
+    /// type's documentation for which sheet of a set carries it.
+    pub feeders: u8,
+    /// Send this sheet's set out for manual handling (divert) instead of the
+    /// normal output; like `feeders`, carried by the last sheet of the set.
+    pub divert: bool,
+}
+
+impl<'a> SheetControl<'a> {
+    /// Control data for sheet `sheet` of `sheets` of a mail piece, with no
+    /// selective feed and no divert.
+    pub fn new(job_id: &'a str, piece_id: &'a str, sequence: u64, sheet: u32, sheets: u32) -> Self {
+        SheetControl {
+            job_id,
+            piece_id,
+            sequence,
+            sheet,
+            sheets,
+            feeders: 0,
+            divert: false,
+        }
+    }
+
+    /// The same control data with the selective-feeder bitmask `feeders`.
+    #[must_use]
+    pub fn with_feeders(self, feeders: u8) -> Self {
+        SheetControl { feeders, ..self }
+    }
+
+    /// The same control data with the divert flag set to `divert`.
+    #[must_use]
+    pub fn with_divert(self, divert: bool) -> Self {
+        SheetControl { divert, ..self }
+    }
 }
 
 impl SheetControl<'_> {
     /// Whether this is the last sheet of its mail piece.
     pub fn is_last_of_piece(&self) -> bool {
         self.sheet == self.sheets
+    }
+
+    /// Whether this is the first sheet of its mail piece.
+    pub fn is_first_of_piece(&self) -> bool {
+        self.sheet == 1
+    }
+
+    /// Sheets in the set (envelope), the same as [`sheets`](Self::sheets).
+    pub fn set_size(&self) -> u32 {
+        self.sheets
+    }
+
+    /// Whether selective feeder `feeder` (1–8) is to fire; `false` for
+    /// numbers outside 1–8.
+    pub fn fires_feeder(&self, feeder: u8) -> bool {
+        (1..=8).contains(&feeder) && self.feeders & (1 << (feeder - 1)) != 0
     }
 }
 

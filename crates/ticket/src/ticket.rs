@@ -213,6 +213,10 @@ pub struct JobTicket {
     /// (otherwise the piece goes to manual inserting).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub print_missing_inserts: bool,
+    /// PDF artwork of inserts, by stock name, for printing an insert the
+    /// partner cannot feed (page 1 front, page 2 back when duplex).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub insert_artwork: std::collections::BTreeMap<String, PathBuf>,
 }
 
 fn default_priority() -> u8 {
@@ -283,6 +287,9 @@ impl JobTicket {
         }
         if let Delimiting::Index { index } = &mut ticket.documents {
             *index = base.join(&*index);
+        }
+        for artwork in ticket.insert_artwork.values_mut() {
+            *artwork = base.join(&*artwork);
         }
         Ok(ticket)
     }
