@@ -123,6 +123,7 @@ fn print_check(report: &CheckReport) {
         let severity = match f.severity {
             Severity::Blocking => "BLOCKING",
             Severity::AutoFix => "auto-fix",
+            Severity::Notice => "notice",
         };
         let fix = f
             .fix

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tandem_marks::{MarkRect, SheetControl};
 use tandem_pdf::{InkArea, PdfInput};
-use tandem_plan::{JobPlan, SheetBack};
+use tandem_plan::{JobPlan, JobSpec, PlanError, PostingClass, ProductionPlan, SheetBack};
 use tandem_profile::CentreProfile;
 use tandem_ticket::{DataFormat, JobTicket, Plex};
 
@@ -21,6 +21,9 @@ pub enum Severity {
     Blocking,
     /// Redirect fixes it by itself; listed so the operator knows.
     AutoFix,
+    /// The job runs, with a consequence someone should know about (a lost
+    /// presort discount, say); does not block.
+    Notice,
 }
 
 /// One reason the partner cannot run the job as it is.
@@ -65,7 +68,7 @@ impl CheckReport {
     pub fn passes(&self) -> bool {
         self.findings
             .iter()
-            .all(|f| f.severity == Severity::AutoFix)
+            .all(|f| f.severity != Severity::Blocking)
     }
 }
 
@@ -174,6 +177,7 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
         let pieces = job_pieces(ticket, input.page_count() as u64)?;
         let plan = JobPlan::new(&pieces, ticket.plex, u64::MAX)?;
         pages_checked = check_pages(ticket, profile, &input, &plan, &mut findings)?;
+        check_plan(ticket, profile, &pieces, &mut findings);
     } else if pdf_files.len() > 1 {
         findings.add(blocking(
             "print-files",
@@ -194,6 +198,127 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
         counts,
         findings: list,
     })
+}
+
+fn for_piece(piece_id: &str, finding: Finding) -> Finding {
+    Finding {
+        piece_id: Some(piece_id.to_owned()),
+        ..finding
+    }
+}
+
+/// Reasons from planning the job at the partner: envelope and window,
+/// sheets per set, inserts and feeders, product and postage, presort.
+fn check_plan(
+    ticket: &JobTicket,
+    profile: &CentreProfile,
+    pieces: &[tandem_ticket::MailPiece],
+    findings: &mut Findings,
+) {
+    let centre = &profile.centre.id;
+    let plan = match ProductionPlan::new(
+        &JobSpec::from_ticket(ticket),
+        pieces,
+        &profile.target_centre(),
+    ) {
+        Ok(plan) => plan,
+        Err(error) => {
+            let (code, piece) = match &error {
+                PlanError::AddressOutsideWindow { piece_id, .. } => {
+                    ("address-window", Some(piece_id))
+                }
+                PlanError::EnvelopeWithoutWindow { piece_id, .. } => {
+                    ("address-window", Some(piece_id))
+                }
+                PlanError::NoEnvelopeFits { piece_id, .. } => ("no-envelope", Some(piece_id)),
+                PlanError::NoPostalProduct { piece_id, .. } => {
+                    ("no-postal-product", Some(piece_id))
+                }
+                _ => ("plan", None),
+            };
+            let finding = blocking(code, error.to_string());
+            findings.add(match piece {
+                Some(piece_id) => for_piece(piece_id, finding),
+                None => finding,
+            });
+            return;
+        }
+    };
+    for manual in &plan.manual {
+        let code = match manual.reason {
+            tandem_plan::ManualReason::TooManySheets { .. } => "too-many-sheets",
+            tandem_plan::ManualReason::Insert { .. } => "insert-missing",
+        };
+        findings.add(for_piece(
+            &manual.piece_id,
+            blocking(code, manual.to_string()),
+        ));
+    }
+    for split in &plan.splits {
+        findings.add(Finding {
+            severity: Severity::AutoFix,
+            fix: Some(format!(
+                "split over {} envelopes, each after the first with an address carrier",
+                split.envelopes
+            )),
+            ..for_piece(
+                &split.piece_id,
+                blocking("too-many-sheets", split.to_string()),
+            )
+        });
+    }
+    for printed in &plan.printed_inserts {
+        findings.add(Finding {
+            severity: Severity::AutoFix,
+            fix: Some("printed on an extra sheet from the ticket's insert artwork".into()),
+            ..for_piece(
+                &printed.piece_id,
+                blocking("insert-missing", printed.to_string()),
+            )
+        });
+    }
+    if let Some(wanted) = ticket.postal_product {
+        for set in plan.sets.iter().filter(|s| s.product != wanted) {
+            findings.add(Finding {
+                severity: Severity::AutoFix,
+                fix: Some(format!(
+                    "franked as {:?} at {} cents under {centre}'s contract {}",
+                    set.product, set.postage_cents, profile.postage.franking_contract
+                )),
+                ..for_piece(
+                    &set.piece_id,
+                    blocking(
+                        "postal-product",
+                        format!(
+                            "ticket asks for {wanted:?}; at {centre} the piece weighs {:.1} g in {} ({:.1} mm) and is a {:?}",
+                            set.weight_g, set.envelope, set.thickness_mm, set.product
+                        ),
+                    ),
+                )
+            });
+        }
+    }
+    for posting in &plan.postings {
+        if posting.whole.pieces > 0 && !posting.whole.reaches_minimum {
+            let class = match posting.class {
+                PostingClass::Letters => "Standard/Kompakt",
+                PostingClass::Large => "Groß/Maxi",
+            };
+            findings.add(Finding {
+                severity: Severity::Notice,
+                ..blocking(
+                    "presort-thresholds",
+                    format!(
+                        "{} {class} pieces, {} in Leitregions of at least {}: below the {} per posting for the presort discount",
+                        posting.whole.pieces,
+                        posting.whole.pieces_in_qualifying_leitregions,
+                        posting.leitregion_minimum,
+                        posting.posting_minimum
+                    ),
+                )
+            });
+        }
+    }
 }
 
 /// Page-level reasons: size, colour, and print inside the partner's mark
@@ -240,6 +365,16 @@ fn check_pages(
                             source,
                         })?;
                 front_zones.push(("DataMatrix", code.zone(&symbol)));
+            }
+            if let Some(code) = &profile.marks.barcode {
+                let zone =
+                    code.zone(&code.payload(&control))
+                        .map_err(|source| CoreError::Mark {
+                            piece_id: piece.piece_id.clone(),
+                            sheet: sheet.sheet,
+                            source,
+                        })?;
+                front_zones.push(("barcode", zone));
             }
             let back = match sheet.back {
                 SheetBack::Page(page) => Some(page),

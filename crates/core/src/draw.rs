@@ -13,7 +13,7 @@ pub(crate) const FORM_NAME: &[u8] = b"P";
 /// The marks the partner's inserter expects on the front of one sheet.
 #[derive(Clone, Debug, Default)]
 pub struct SheetMarks {
-    /// OMR bars, in mm from the top-left corner.
+    /// OMR bars and 1D barcode bars, in mm from the top-left corner.
     pub bars: Vec<MarkRect>,
     /// The DataMatrix symbol and where it goes (top-left corner and module
     /// size in mm).
@@ -28,6 +28,9 @@ pub fn sheet_marks(
     let mut marks = SheetMarks::default();
     if let Some(omr) = &profile.marks.omr {
         marks.bars = omr.bars(sheet);
+    }
+    if let Some(code) = &profile.marks.barcode {
+        marks.bars.extend(code.draw(sheet)?);
     }
     if let Some(code) = &profile.marks.data_matrix {
         let symbol = code.encode(&code.payload(sheet))?;

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tandem_marks::{DataMatrixMark, MarkError, MarkRect, OmrScheme};
+use tandem_marks::{DataMatrixMark, LinearBarcode, MarkError, MarkRect, OmrScheme};
 use tandem_plan::{
     EnvelopeFormat, EnvelopeStock, InsertStock, InserterCapabilities, PlanError, PostingRules,
     PriceTable, TargetCentre,
@@ -127,6 +127,10 @@ pub struct Marks {
     /// A DataMatrix code, if the inserters read one.
     #[serde(default)]
     pub data_matrix: Option<DataMatrixMark>,
+    /// A 1D barcode (Code 39, Interleaved 2 of 5, Code 128), if the
+    /// inserters read one.
+    #[serde(default)]
+    pub barcode: Option<LinearBarcode>,
     /// Space around the OMR code that must stay free of print.
     #[serde(default)]
     pub clear_zone: ClearZone,
@@ -267,11 +271,18 @@ impl CentreProfile {
             }
             other => invalid(prefix, other.to_string()),
         };
-        if self.marks.omr.is_none() && self.marks.data_matrix.is_none() {
+        if self.marks.omr.is_none()
+            && self.marks.data_matrix.is_none()
+            && self.marks.barcode.is_none()
+        {
             return Err(invalid(
                 "marks",
-                "an inserter needs OMR marks, a DataMatrix, or both",
+                "an inserter needs OMR marks, a DataMatrix or a barcode",
             ));
+        }
+        if let Some(code) = &self.marks.barcode {
+            code.validate()
+                .map_err(|e| mark_error("marks.barcode", e))?;
         }
         if let Some(omr) = &self.marks.omr {
             omr.validate().map_err(|e| mark_error("marks.omr", e))?;
