@@ -435,3 +435,328 @@ fn unknown_profile_key_is_refused() {
     let err = CentreProfile::from_toml_str(&text).unwrap_err().to_string();
     assert!(err.contains("staple") && err.contains("line"), "{err}");
 }
+
+mod check {
+    use std::path::Path;
+
+    use pdf_writer::{Finish, Name, Pdf, Rect, Ref};
+    use tandem_core::{CentreProfile, JobTicket, Severity, check};
+    use tandem_ticket::{DataFormat, PaperSize, PrintFile};
+
+    use super::{TempDir, profiles};
+
+    const MM: f32 = 72.0 / 25.4;
+
+    /// A PDF of A4 pages (or the given size in mm) whose content streams are
+    /// given in PDF user space; Helvetica is /F1.
+    fn write_pdf(path: &Path, pages: &[(f32, f32, String)]) {
+        let mut pdf = Pdf::new();
+        let (catalog, tree, font) = (Ref::new(1), Ref::new(2), Ref::new(3));
+        let mut next = 4;
+        let mut kids = Vec::new();
+        for (width, height, content) in pages {
+            let (page, stream) = (Ref::new(next), Ref::new(next + 1));
+            next += 2;
+            kids.push(page);
+            let mut p = pdf.page(page);
+            p.parent(tree)
+                .media_box(Rect::new(0.0, 0.0, width * MM, height * MM))
+                .contents(stream);
+            p.resources().fonts().pair(Name(b"F1"), font);
+            p.finish();
+            pdf.stream(stream, content.as_bytes());
+        }
+        pdf.type1_font(font).base_font(Name(b"Helvetica"));
+        pdf.catalog(catalog).pages(tree);
+        pdf.pages(tree)
+            .kids(kids.iter().copied())
+            .count(kids.len() as i32);
+        std::fs::write(path, pdf.finish()).unwrap();
+    }
+
+    /// Text at (x, y) mm from the top-left corner of an A4 page.
+    fn text_at(x: f32, y: f32, text: &str) -> String {
+        format!(
+            "BT /F1 10 Tf {} {} Td ({text}) Tj ET\n",
+            x * MM,
+            (297.0 - y) * MM
+        )
+    }
+
+    /// A clean letter page: text between the DIN 5008 margins.
+    fn clean() -> String {
+        (0..30)
+            .map(|i| {
+                text_at(
+                    25.0,
+                    60.0 + 6.0 * i as f32,
+                    "Sehr geehrte Damen und Herren, anbei Ihr Bescheid.",
+                )
+            })
+            .collect()
+    }
+
+    /// A duplex job of `pages` clean pages per piece, `pieces` pieces.
+    fn job(
+        dir: &Path,
+        pages_per_piece: u32,
+        pieces: u32,
+        edit: impl Fn(usize) -> Option<String>,
+    ) -> JobTicket {
+        let total = (pages_per_piece * pieces) as usize;
+        let pages: Vec<_> = (0..total)
+            .map(|i| (210.0, 297.0, edit(i).unwrap_or_else(clean)))
+            .collect();
+        write_pdf(&dir.join("job.pdf"), &pages);
+        let index: String = std::iter::once("piece_id,first_page,page_count,plz\n".to_owned())
+            .chain((0..pieces).map(|p| {
+                format!(
+                    "Q{p:03},{},{pages_per_piece},{}\n",
+                    p * pages_per_piece + 1,
+                    10115 + p
+                )
+            }))
+            .collect();
+        std::fs::write(dir.join("job.csv"), index).unwrap();
+        let text = format!(
+            "id = \"CHECK-1\"\norigin_centre = \"nord\"\ndocument_class = \"court-order\"\ndeadline = \"2026-12-01T12:00:00Z\"\n\
+             plex = \"duplex\"\npostal_product = \"standard\"\n[[print_files]]\npath = \"job.pdf\"\n[documents]\nindex = \"job.csv\"\n"
+        );
+        std::fs::write(dir.join("job.toml"), text).unwrap();
+        JobTicket::from_file(&dir.join("job.toml")).unwrap()
+    }
+
+    fn codes(ticket: &JobTicket, profile: &CentreProfile) -> Vec<(&'static str, Severity, String)> {
+        let report = check(ticket, profile).unwrap();
+        report
+            .findings
+            .iter()
+            .map(|f| (f.code, f.severity, f.message.clone()))
+            .collect()
+    }
+
+    fn has(
+        found: &[(&'static str, Severity, String)],
+        code: &str,
+        severity: Severity,
+        text: &str,
+    ) -> bool {
+        found
+            .iter()
+            .any(|(c, s, m)| *c == code && *s == severity && m.contains(text))
+    }
+
+    #[test]
+    fn clean_job_passes_with_notices_only() {
+        let dir = TempDir::new("check-clean");
+        let ticket = job(&dir.0, 2, 3, |_| None);
+        let (_, sued) = profiles();
+        let report = check(&ticket, &sued).unwrap();
+        assert!(report.passes(), "{:#?}", report.findings);
+        assert_eq!(report.pages_checked, 6);
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| f.code == "presort-thresholds" && f.severity == Severity::Notice)
+        );
+    }
+
+    #[test]
+    fn content_in_the_partners_mark_zones_is_found_front_and_back() {
+        let dir = TempDir::new("check-zones");
+        // Page 1 (front) prints a case number into sued's OMR zone (x 6–18,
+        // y 110–129 mm); page 4 (a back) prints behind it, mirrored to
+        // x 192–204 mm. Page 3 is clean.
+        let ticket = job(&dir.0, 4, 1, |i| match i {
+            0 => Some(clean() + &text_at(8.0, 118.0, "Az 4711")),
+            3 => Some(clean() + &text_at(194.0, 118.0, "Az 4711")),
+            _ => None,
+        });
+        let (_, sued) = profiles();
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(
+                &found,
+                "mark-zone-content",
+                Severity::Blocking,
+                "front page prints Text"
+            ),
+            "{found:#?}"
+        );
+        assert!(
+            has(
+                &found,
+                "mark-zone-content-back",
+                Severity::Blocking,
+                "back page prints Text"
+            ),
+            "{found:#?}"
+        );
+        let pages: Vec<_> = check(&ticket, &sued)
+            .unwrap()
+            .findings
+            .iter()
+            .filter_map(|f| f.page)
+            .collect();
+        assert_eq!(pages, [1, 4], "only the two dirty pages are flagged");
+
+        // The same print inside the origin's own mark zone is whited out: fixed.
+        let mut covered = ticket.clone();
+        covered.origin_mark_zone = Some(tandem_ticket::Rect {
+            x: 0.0,
+            y: 100.0,
+            width: 22.0,
+            height: 40.0,
+        });
+        let found = codes(&covered, &sued);
+        assert!(
+            has(&found, "mark-zone-content", Severity::AutoFix, "front page"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn printer_reasons() {
+        let dir = TempDir::new("check-printer");
+        // Page 2 is A5; page 3 fills a red box.
+        let mut ticket = job(&dir.0, 4, 1, |i| match i {
+            2 => Some(clean() + "1 0 0 rg 300 300 20 20 re f\n"),
+            _ => None,
+        });
+        let pages = vec![
+            (210.0, 297.0, clean()),
+            (148.0, 210.0, clean()),
+            (210.0, 297.0, clean() + "1 0 0 rg 300 300 20 20 re f\n"),
+            (210.0, 297.0, clean()),
+        ];
+        write_pdf(&ticket.print_files[0].path, &pages);
+        let (_, mut sued) = profiles();
+        sued.printer.duplex = false;
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(&found, "duplex-missing", Severity::Blocking, "simplex only"),
+            "{found:#?}"
+        );
+        assert!(
+            has(&found, "page-size", Severity::Blocking, "148 × 210 mm"),
+            "{found:#?}"
+        );
+        assert!(
+            has(&found, "colour-missing", Severity::Blocking, "colour"),
+            "{found:#?}"
+        );
+
+        ticket.paper.size = PaperSize::A5;
+        ticket.print_files.push(PrintFile {
+            path: "other.afp".into(),
+            format: DataFormat::Afp,
+            sha256: None,
+        });
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(&found, "paper-missing", Severity::Blocking, "A5"),
+            "{found:#?}"
+        );
+        assert!(
+            has(&found, "format-unsupported", Severity::Blocking, "Afp"),
+            "{found:#?}"
+        );
+        ticket.print_files[1] = PrintFile {
+            format: DataFormat::Pdf,
+            ..ticket.print_files[0].clone()
+        };
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(
+                &found,
+                "print-files",
+                Severity::Blocking,
+                "2 PDF print files"
+            ),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn planning_reasons() {
+        let dir = TempDir::new("check-plan");
+        // 24 pages duplex = 12 sheets; sued's inserter takes 10 per set.
+        let mut ticket = job(&dir.0, 24, 1, |_| None);
+        let (_, mut sued) = profiles();
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(&found, "too-many-sheets", Severity::Blocking, "12"),
+            "{found:#?}"
+        );
+        ticket.allow_split = true;
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(&found, "too-many-sheets", Severity::AutoFix, ""),
+            "{found:#?}"
+        );
+        // Split into envelopes of 10 and 3 sheets (an address carrier starts
+        // the second): 10 × 4.99 g + 5 g envelope = 54.9 g, past the 50 g of
+        // a Kompaktbrief, so the first goes as a Großbrief.
+        assert!(
+            has(
+                &found,
+                "postal-product",
+                Severity::AutoFix,
+                "54.9 g in c65-window (3.2 mm) and is a Gross"
+            ),
+            "{found:#?}"
+        );
+
+        // An insert sued does not stock.
+        let dir = TempDir::new("check-insert");
+        let mut ticket = job(&dir.0, 2, 1, |_| None);
+        ticket.inserts = vec!["reply-envelope".into()];
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(
+                &found,
+                "insert-missing",
+                Severity::Blocking,
+                "reply-envelope"
+            ),
+            "{found:#?}"
+        );
+        ticket.print_missing_inserts = true;
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(
+                &found,
+                "insert-missing",
+                Severity::AutoFix,
+                "reply-envelope"
+            ),
+            "{found:#?}"
+        );
+
+        // The address printed lower than the window: 30 mm past its bottom.
+        let mut moved = ticket.clone();
+        moved.inserts.clear();
+        moved.address_field.y = 75.0;
+        let found = codes(&moved, &sued);
+        assert!(
+            has(&found, "address-window", Severity::Blocking, "Q000"),
+            "{found:#?}"
+        );
+
+        // Only DL envelopes: an A4 letter folded to 105 × 210 mm lacks the
+        // inserting clearance (needs 225 × 113 mm).
+        sued.envelopes.retain(|e| e.name == "c65-window");
+        sued.envelopes[0].format = tandem_plan::EnvelopeFormat::Dl;
+        sued.envelopes[0].width_mm = 220.0;
+        sued.envelopes[0].height_mm = 110.0;
+        sued.inserter.envelopes = vec!["c65-window".into()];
+        sued.tray_capacity = [(tandem_plan::EnvelopeFormat::Dl, 400)].into();
+        sued.inserter.envelopes_per_hour = [(tandem_plan::EnvelopeFormat::Dl, 18000)].into();
+        let found = codes(&moved, &sued);
+        assert!(
+            has(&found, "no-envelope", Severity::Blocking, "Q000"),
+            "{found:#?}"
+        );
+    }
+}
