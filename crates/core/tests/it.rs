@@ -760,3 +760,118 @@ mod check {
         );
     }
 }
+
+/// The footers of the pages of an output file, `None` for pages without
+/// an imported source page (blank backs).
+fn footers(path: &Path) -> Vec<(Option<String>, String)> {
+    let pdf = Pdf::new(std::fs::read(path).unwrap()).unwrap();
+    pdf.pages()
+        .iter()
+        .map(|page| {
+            let content =
+                String::from_utf8_lossy(page.page_stream().unwrap_or_default()).into_owned();
+            let form = page
+                .resources()
+                .x_objects
+                .get::<Stream<'_>>(b"P".as_slice());
+            (form.and_then(|f| footer(&f.decoded().unwrap())), content)
+        })
+        .collect()
+}
+
+#[test]
+fn redirect_follows_the_partners_plan_split_reverse_and_manual() {
+    let dir = TempDir::new("plan");
+    let ticket = demo_job(&dir.0, 30);
+    // Give one piece an insert the partner does not stock: manual inserting.
+    let index_path = dir.0.join("job/letters.csv");
+    let index = std::fs::read_to_string(&index_path).unwrap();
+    let index = index.replacen(
+        "piece_id,first_page,page_count,plz,country",
+        "piece_id,first_page,page_count,plz,country,inserts",
+        1,
+    );
+    let index: String = index
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l}\n"),
+            5 => format!("{l},reply-envelope\n"),
+            _ => format!("{l},\n"),
+        })
+        .collect();
+    std::fs::write(&index_path, index).unwrap();
+    let mut ticket = ticket;
+    ticket.print_files[0].sha256 = None;
+
+    // A partner whose inserter takes 3 sheets per set, Z-folds with the
+    // address on the last page.
+    let (_, mut partner) = profiles();
+    partner.inserter.max_sheets_per_set = 3;
+    partner.inserter.folds = vec![tandem_plan::FoldCapability {
+        fold: tandem_plan::Fold::Z,
+        max_sheets: 3,
+    }];
+    partner.inserter.address_last_with_z_fold = true;
+    let out = dir.0.join("out");
+    let summary = redirect(&ticket, &partner, &out, &mut |_| {}).unwrap();
+    let m = &summary.manifest;
+    assert_eq!(m.totals.pieces, 30);
+    assert_eq!(m.totals.manual_pieces, 1);
+
+    // Every piece is accounted for: its envelopes carry all its pages once.
+    let mut pages_per_piece = std::collections::BTreeMap::<&str, u32>::new();
+    for entry in &m.pieces {
+        *pages_per_piece.entry(&entry.piece_id).or_default() += entry.pages;
+    }
+    assert_eq!(pages_per_piece.len(), 30);
+
+    let manual = m.pieces.iter().find(|p| p.manual.is_some()).unwrap();
+    assert_eq!(manual.piece_id, "P000005");
+    assert!(manual.file.contains("manual"));
+    let split = m
+        .pieces
+        .iter()
+        .find(|p| p.parts > 1 && p.part == 2)
+        .expect("a split piece");
+    for entry in m.pieces.iter().filter(|p| p.manual.is_none()) {
+        assert!(entry.reverse_order, "Z fold with the address last");
+        assert!(entry.sheets <= 3);
+        let pages = footers(&out.join(&entry.file));
+        let set = &pages[entry.first_page as usize - 1..entry.last_page as usize];
+        // Fronts are every other page; their footers run backwards within the
+        // set, and the address carrier (clipped to the address field) comes
+        // last when the piece is split.
+        let fronts: Vec<_> = set.iter().step_by(2).collect();
+        let letter_pages: Vec<u32> = fronts
+            .iter()
+            .filter(|(_, content)| !content.contains("W n /P Do Q"))
+            .filter_map(|(f, _)| f.as_ref())
+            .map(|f| f.rsplit(' ').nth(2).unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            letter_pages.windows(2).all(|w| w[0] > w[1]),
+            "{} part {}: {letter_pages:?}",
+            entry.piece_id,
+            entry.part
+        );
+        if entry.part > 1 {
+            let (_, last_front) = fronts.last().unwrap();
+            assert!(
+                last_front.contains("W n /P Do Q"),
+                "address carrier ends part {} of {}",
+                entry.part,
+                entry.piece_id
+            );
+        }
+    }
+    assert!(split.parts >= 2);
+    // The manual piece's pages are all in the manual file, in reading order.
+    let pages = footers(&out.join(&manual.file));
+    let numbers: Vec<u32> = pages
+        .iter()
+        .filter_map(|(f, _)| f.as_ref())
+        .map(|f| f.rsplit(' ').nth(2).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=manual.pages).collect::<Vec<_>>());
+}
