@@ -518,10 +518,8 @@ mod check {
             }))
             .collect();
         std::fs::write(dir.join("job.csv"), index).unwrap();
-        let text = format!(
-            "id = \"CHECK-1\"\norigin_centre = \"nord\"\ndocument_class = \"court-order\"\ndeadline = \"2026-12-01T12:00:00Z\"\n\
-             plex = \"duplex\"\npostal_product = \"standard\"\n[[print_files]]\npath = \"job.pdf\"\n[documents]\nindex = \"job.csv\"\n"
-        );
+        let text = "id = \"CHECK-1\"\norigin_centre = \"nord\"\ndocument_class = \"court-order\"\ndeadline = \"2026-12-01T12:00:00Z\"\n\
+             plex = \"duplex\"\npostal_product = \"standard\"\n[[print_files]]\npath = \"job.pdf\"\n[documents]\nindex = \"job.csv\"\n";
         std::fs::write(dir.join("job.toml"), text).unwrap();
         JobTicket::from_file(&dir.join("job.toml")).unwrap()
     }
