@@ -175,14 +175,17 @@ def page_plan(pieces, npages, duplex):
     """page number -> dict(piece, sheet, side, src) for one run file.
 
     src is the page number within the letter (1..m) or None for the blank
-    back page of a letter with an odd page count."""
+    back page of a letter with an odd page count. sheet is the sheet number
+    in print order (what the marks count); with reverse_order the partner's
+    inserter wants the letter's sheets last to first (address last)."""
     plan = {}
     for pc in pieces:
         per_sheet = 2 if duplex else 1
         for k in range(1, pc["sheets"] + 1):
+            letter_sheet = pc["sheets"] - k + 1 if pc.get("reverse_order") else k
             for side in range(per_sheet):
                 p = pc["first_page"] + (k - 1) * per_sheet + side
-                src = (k - 1) * per_sheet + side + 1
+                src = (letter_sheet - 1) * per_sheet + side + 1
                 if 1 <= p <= npages and p <= pc["last_page"]:
                     plan[p] = {"piece": pc, "sheet": k,
                                "side": "back" if side else "front",

@@ -220,7 +220,6 @@ fn demo_redirect_carries_every_piece_with_the_partners_marks() {
         let pages = pdf.pages();
         assert_eq!(pages.len() as u64, run.pages, "{}", run.file);
         for piece in manifest.pieces.iter().filter(|p| p.run == run.run) {
-            let mut letter_page = 0;
             for (i, page_number) in (piece.first_page..=piece.last_page).enumerate() {
                 let page = &pages[page_number as usize - 1];
                 let (_, height) = page.render_dimensions();
@@ -235,15 +234,30 @@ fn demo_redirect_carries_every_piece_with_the_partners_marks() {
                 let sheet = i as u64 / 2 + 1;
                 match form {
                     None => {
-                        // Only the back of a piece's last sheet may be blank.
+                        // Only the back of the letter's last sheet may be
+                        // blank (printed first when the order is reversed).
+                        let letter_sheet = if piece.reverse_order {
+                            u64::from(piece.sheets) - sheet + 1
+                        } else {
+                            sheet
+                        };
                         assert!(
-                            !is_front && page_number == piece.last_page && piece.pages % 2 == 1
+                            !is_front
+                                && letter_sheet == u64::from(piece.sheets)
+                                && piece.pages % 2 == 1
                         );
                         assert!(rects.is_empty() && mask.is_none());
                         continue;
                     }
                     Some(form) => {
-                        letter_page += 1;
+                        // Sheets come in print order; with reverse order the
+                        // letter's last sheet is printed first.
+                        let letter_sheet = if piece.reverse_order {
+                            u64::from(piece.sheets) - sheet + 1
+                        } else {
+                            sheet
+                        };
+                        let letter_page = (letter_sheet - 1) * 2 + (i as u64 % 2) + 1;
                         let text = footer(&form.decoded().unwrap()).unwrap();
                         let expected = format!(
                             "Brief {} - Seite {} von {}",
