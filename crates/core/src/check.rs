@@ -201,8 +201,12 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
 }
 
 fn for_piece(piece_id: &str, finding: Finding) -> Finding {
+    // The planner's messages start with the piece; the finding names it already.
+    let prefix = format!("piece {piece_id}: ");
+    let message = finding.message.strip_prefix(&prefix).map(str::to_owned);
     Finding {
         piece_id: Some(piece_id.to_owned()),
+        message: message.unwrap_or(finding.message),
         ..finding
     }
 }

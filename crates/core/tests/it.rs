@@ -752,7 +752,12 @@ mod check {
         moved.address_field.y = 75.0;
         let found = codes(&moved, &sued);
         assert!(
-            has(&found, "address-window", Severity::Blocking, "Q000"),
+            has(
+                &found,
+                "address-window",
+                Severity::Blocking,
+                "by 30.0 mm past the bottom edge"
+            ),
             "{found:#?}"
         );
 
@@ -767,7 +772,12 @@ mod check {
         sued.inserter.envelopes_per_hour = [(tandem_plan::EnvelopeFormat::Dl, 18000)].into();
         let found = codes(&moved, &sued);
         assert!(
-            has(&found, "no-envelope", Severity::Blocking, "Q000"),
+            has(
+                &found,
+                "no-envelope",
+                Severity::Blocking,
+                "no envelope of the target centre takes its 1 sheet"
+            ),
             "{found:#?}"
         );
     }
@@ -886,4 +896,66 @@ fn redirect_follows_the_partners_plan_split_reverse_and_manual() {
         .map(|f| f.rsplit(' ').nth(2).unwrap().parse().unwrap())
         .collect();
     assert_eq!(numbers, (1..=manual.pages).collect::<Vec<_>>());
+}
+
+/// The example jobs in `examples/jobs` (made with reportlab by
+/// `examples/jobs/make-jobs.py`) against centre Süd: one runs, the others
+/// fail for the reason in their name.
+#[test]
+fn example_jobs_pass_and_fail_for_their_reasons() {
+    let (_, sued) = profiles();
+    let jobs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/jobs");
+    let cases = [
+        ("runs", true, None),
+        (
+            "thick-file-split",
+            true,
+            Some(("too-many-sheets", tandem_core::Severity::AutoFix)),
+        ),
+        (
+            "margin-note",
+            false,
+            Some(("mark-zone-content", tandem_core::Severity::Blocking)),
+        ),
+        (
+            "address-low",
+            false,
+            Some(("address-window", tandem_core::Severity::Blocking)),
+        ),
+        (
+            "colour-logo",
+            false,
+            Some(("colour-missing", tandem_core::Severity::Blocking)),
+        ),
+        (
+            "thick-file",
+            false,
+            Some(("too-many-sheets", tandem_core::Severity::Blocking)),
+        ),
+    ];
+    for (name, passes, reason) in cases {
+        let ticket = JobTicket::from_file(&jobs.join(name).join("job.toml")).unwrap();
+        let report = tandem_core::check(&ticket, &sued).unwrap();
+        assert_eq!(report.passes(), passes, "{name}: {:#?}", report.findings);
+        if let Some((code, severity)) = reason {
+            assert!(
+                report
+                    .findings
+                    .iter()
+                    .any(|f| f.code == code && f.severity == severity),
+                "{name}: {:#?}",
+                report.findings
+            );
+        }
+        let blocking: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == tandem_core::Severity::Blocking)
+            .map(|f| f.code)
+            .collect();
+        assert!(
+            blocking.iter().all(|c| Some(*c) == reason.map(|r| r.0)),
+            "{name}: only its own reason blocks: {blocking:?}"
+        );
+    }
 }
