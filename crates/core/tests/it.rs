@@ -691,6 +691,26 @@ mod check {
     }
 
     #[test]
+    fn a_piece_too_heavy_for_any_letter_product() {
+        let dir = TempDir::new("check-heavy");
+        // 420 pages duplex = 210 sheets × 4.9896 g (0.21 × 0.297 m² × 80 g/m²)
+        // = 1047.8 g, plus a 15 g C4 envelope = 1062.8 g: past the 1,000 g of
+        // a Maxibrief.
+        let ticket = job(&dir.0, 420, 1, |_| None);
+        let (_, mut sued) = profiles();
+        sued.inserter.max_sheets_per_set = 300;
+        sued.inserter.folds = vec![tandem_plan::FoldCapability {
+            fold: tandem_plan::Fold::Flat,
+            max_sheets: 300,
+        }];
+        let found = codes(&ticket, &sued);
+        assert!(
+            has(&found, "no-postal-product", Severity::Blocking, "1062.8 g"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
     fn planning_reasons() {
         let dir = TempDir::new("check-plan");
         // 24 pages duplex = 12 sheets; sued's inserter takes 10 per set.
