@@ -217,6 +217,10 @@ fn print_summary(summary: &RedirectSummary) {
         m.job_id, m.origin_centre, m.target_centre
     );
     println!("  pieces        {:>10}", m.totals.pieces);
+    println!("  envelopes     {:>10}", m.totals.envelopes);
+    if m.totals.manual_pieces > 0 {
+        println!("  manual        {:>10}  (pieces for manual inserting)", m.totals.manual_pieces);
+    }
     println!("  sheets        {:>10}  ({})", m.totals.sheets, m.plex);
     println!("  pages in      {:>10}", m.totals.pages);
     println!(
@@ -224,6 +228,11 @@ fn print_summary(summary: &RedirectSummary) {
         m.totals.output_pages
     );
     println!("  runs          {:>10}", m.totals.runs);
+    println!(
+        "  postage       {:>10.2}  EUR under contract {}",
+        m.totals.postage_cents as f64 / 100.0,
+        m.franking_contract
+    );
     for run in &m.runs {
         println!(
             "    {}  {} pieces, {} sheets, sha256 {}",
