@@ -34,12 +34,7 @@ pub fn sheet_marks(
     }
     if let Some(code) = &profile.marks.data_matrix {
         let symbol = code.encode(&code.payload(sheet))?;
-        let area = MarkRect {
-            x: code.x_mm,
-            y: code.y_mm,
-            width: symbol.width as f64 * code.module_mm,
-            height: symbol.height as f64 * code.module_mm,
-        };
+        let area = code.area(&symbol);
         marks.data_matrix = Some((symbol, area));
     }
     Ok(marks)

@@ -111,12 +111,7 @@ impl InserterCode {
                 .collect(),
             InserterCode::DataMatrix(mark) => {
                 let symbol = mark.encode(&mark.payload(sheet))?;
-                let area = MarkRect {
-                    x: mark.x_mm,
-                    y: mark.y_mm,
-                    width: symbol.width as f64 * mark.module_mm,
-                    height: symbol.height as f64 * mark.module_mm,
-                };
+                let area = mark.area(&symbol);
                 vec![MarkGeometry::DataMatrix { symbol, area }]
             }
         })

@@ -148,6 +148,17 @@ impl DataMatrixMark {
         rects
     }
 
+    /// Where the symbol itself is drawn: its top-left corner at
+    /// (`x_mm`, `y_mm`), one `module_mm` per module.
+    pub fn area(&self, symbol: &DataMatrixSymbol) -> MarkRect {
+        MarkRect {
+            x: self.x_mm,
+            y: self.y_mm,
+            width: symbol.width as f64 * self.module_mm,
+            height: symbol.height as f64 * self.module_mm,
+        }
+    }
+
     /// The area the symbol occupies including its quiet zone of
     /// [`QUIET_ZONE_MODULES`] modules on every side; nothing else may be
     /// printed there.
