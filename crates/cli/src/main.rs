@@ -1,5 +1,7 @@
 //! `tandem`: make a print-and-mail job portable between partner centres.
 
+mod closed_loop;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -35,10 +37,20 @@ enum Command {
         /// Output directory; must not exist yet.
         #[arg(long)]
         out: PathBuf,
+        /// Production journal; default `journal.sqlite` in the output directory.
+        #[arg(long)]
+        journal: Option<PathBuf>,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
     },
+    /// Match inserter results files against the journal: ok, diverted,
+    /// damaged, missing, duplicate, unknown.
+    Reconcile(closed_loop::ReconcileArgs),
+    /// Make a child job JOB.n with exactly the pieces to reprint, and produce it.
+    Reprint(closed_loop::ReprintArgs),
+    /// The final state of every piece of a job and the balance.
+    Status(closed_loop::StatusArgs),
     /// Check whether a partner centre can run a job; exit status 0 only when
     /// it runs unchanged or with automatic fixes.
     Check {
@@ -72,13 +84,12 @@ fn main() -> anyhow::Result<()> {
             job,
             to,
             out,
+            journal,
             quiet,
-        } => {
-            let ticket = JobTicket::from_file(&job)?;
-            let profile = CentreProfile::from_file(&to)?;
-            let summary = run_redirect(&ticket, &profile, &out, quiet)?;
-            print_summary(&summary);
-        }
+        } => closed_loop::redirect(&job, &to, &out, journal.as_deref(), quiet)?,
+        Command::Reconcile(args) => closed_loop::reconcile(args)?,
+        Command::Reprint(args) => closed_loop::reprint(args)?,
+        Command::Status(args) => closed_loop::status(args)?,
         Command::Check { job, to, json } => {
             let ticket = JobTicket::from_file(&job)?;
             let profile = CentreProfile::from_file(&to)?;
@@ -219,7 +230,10 @@ fn print_summary(summary: &RedirectSummary) {
     println!("  pieces        {:>10}", m.totals.pieces);
     println!("  envelopes     {:>10}", m.totals.envelopes);
     if m.totals.manual_pieces > 0 {
-        println!("  manual        {:>10}  (pieces for manual inserting)", m.totals.manual_pieces);
+        println!(
+            "  manual        {:>10}  (pieces for manual inserting)",
+            m.totals.manual_pieces
+        );
     }
     println!("  sheets        {:>10}  ({})", m.totals.sheets, m.plex);
     println!("  pages in      {:>10}", m.totals.pages);

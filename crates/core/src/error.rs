@@ -42,6 +42,9 @@ pub enum CoreError {
     /// The output directory exists already; Tandem never overwrites output.
     #[error("output directory {0} exists already; choose another or remove it")]
     OutputExists(PathBuf),
+    /// The production journal refused or failed (closed loop).
+    #[error(transparent)]
+    Journal(#[from] tandem_journal::JournalError),
     /// A file system operation failed.
     #[error("{path}: {source}")]
     Io {

@@ -16,6 +16,7 @@
 //! ```
 
 mod check;
+mod closed_loop;
 mod demo;
 mod draw;
 mod error;
@@ -24,6 +25,10 @@ pub mod output;
 mod redirect;
 
 pub use check::{CheckReport, Finding, Severity, check};
+pub use closed_loop::{
+    JournaledRedirect, ReprintSummary, default_journal_path, job_status, reconcile_files,
+    redirect_with_journal, reprint,
+};
 pub use demo::{
     DemoJob, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE, generate_demo_job,
 };
@@ -31,5 +36,6 @@ pub use draw::{SheetMarks, sheet_marks};
 pub use error::CoreError;
 pub use manifest::{InputFile, Manifest, PieceEntry, RunEntry, Totals};
 pub use redirect::{Progress, RedirectSummary, job_pieces, redirect};
+pub use tandem_journal;
 pub use tandem_profile::CentreProfile;
 pub use tandem_ticket::JobTicket;

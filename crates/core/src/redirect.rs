@@ -212,7 +212,10 @@ pub fn redirect(
     };
     let mut runs = Vec::with_capacity(files.len());
     let mut entries = Vec::with_capacity(plan.sets.len() + plan.manual.len());
+    // Feeders to fire per envelope, beside `entries`, for the control file.
+    let mut feeder_masks: Vec<u8> = Vec::with_capacity(entries.capacity());
     for file in &files {
+        let first_entry = entries.len();
         let path = staged.path().join(&file.name);
         let mut pdf = PdfWriter::new(AtomicFile::create(&path)?)?;
         let mut importer = PageImporter::new(&input);
@@ -249,6 +252,7 @@ pub fn redirect(
                         reverse_order: set.address_last != set.reverse_collation,
                         manual: None,
                     });
+                    feeder_masks.push(crate::closed_loop::feeder_mask(&set.feeders));
                     pieces_in_file += 1;
                     sheets_in_file += u64::from(set.sheet_count());
                     progress(writer.progress);
@@ -280,6 +284,7 @@ pub fn redirect(
                         reverse_order: false,
                         manual: Some(manual.to_string()),
                     });
+                    feeder_masks.push(0);
                     pieces_in_file += 1;
                     sheets_in_file += u64::from(sheets);
                     progress(writer.progress);
@@ -294,6 +299,16 @@ pub fn redirect(
             ))));
         }
         let (sha256, bytes) = pdf.finish()?.commit()?;
+        // Closed loop: the inserter's control file beside the run.
+        crate::closed_loop::write_control_file(
+            staged.path(),
+            profile,
+            &ticket.id,
+            file.number,
+            &file.name,
+            &entries[first_entry..],
+            &feeder_masks[first_entry..],
+        )?;
         runs.push(RunEntry {
             run: file.number,
             file: file.name.clone(),

@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod closed_loop;
+
 use hayro_syntax::Pdf;
 use hayro_syntax::object::Stream;
 use tandem_core::{

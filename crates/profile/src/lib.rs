@@ -18,7 +18,10 @@
 //! # Ok::<(), tandem_profile::ProfileError>(())
 //! ```
 
+mod closed_loop;
 mod profile;
+
+pub use closed_loop::{ControlFileLayout, FieldPos, RecordFormat, ResultsLayout};
 
 pub use profile::{
     Capacity, Centre, CentreProfile, ClearZone, Marks, Output, PaperStock, Postage, Printer,

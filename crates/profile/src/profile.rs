@@ -9,6 +9,8 @@ use tandem_plan::{
 };
 use tandem_ticket::{DataFormat, PaperSize};
 
+use crate::closed_loop::{ControlFileLayout, ResultsLayout, default_reprint_ceiling};
+
 /// Why a profile cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -199,6 +201,17 @@ pub struct CentreProfile {
     pub capacity: Capacity,
     /// Its output conventions.
     pub output: Output,
+    /// The inserter control file written with every run, if the centre's
+    /// inserters work file-based (closed loop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_file: Option<ControlFileLayout>,
+    /// The layout of the inserters' results files, for reconciliation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<ResultsLayout>,
+    /// A reprint of more than this percentage of a job's pieces is refused
+    /// unless forced (default 10).
+    #[serde(default = "default_reprint_ceiling")]
+    pub reprint_ceiling_percent: f64,
 }
 
 fn invalid(key: &str, reason: impl Into<String>) -> ProfileError {
@@ -355,6 +368,24 @@ impl CentreProfile {
             return Err(invalid(
                 "output.file_name",
                 "must contain {run} and end in .pdf",
+            ));
+        }
+        if !(self.reprint_ceiling_percent.is_finite()
+            && (0.0..=100.0).contains(&self.reprint_ceiling_percent))
+        {
+            return Err(invalid("reprint_ceiling_percent", "must be within 0..=100"));
+        }
+        if let Some(results) = &self.results {
+            results
+                .check()
+                .map_err(|(key, reason)| invalid(&format!("results.{key}"), reason))?;
+        }
+        if let Some(control) = &self.control_file
+            && control.delimiter.is_alphanumeric()
+        {
+            return Err(invalid(
+                "control_file.delimiter",
+                "must not be a letter or digit",
             ));
         }
         Ok(())
