@@ -52,9 +52,22 @@ diverted = ["DV"]
 damaged = ["DM", "JM"]
 "#;
 
+/// Centre Süd with the given control and results layouts (replacing the
+/// example's own) and a 20 % reprint ceiling.
 fn profile(layout: &str) -> CentreProfile {
-    let text = format!("reprint_ceiling_percent = 20.0\n{EXAMPLE_PARTNER_PROFILE}\n{layout}");
-    CentreProfile::from_toml_str(&text).expect("test profile")
+    #[derive(serde::Deserialize)]
+    struct Layouts {
+        control_file: tandem_profile::ControlFileLayout,
+        results: tandem_profile::ResultsLayout,
+    }
+    let layouts: Layouts = toml::from_str(layout).expect("test layouts");
+    let mut profile =
+        CentreProfile::from_toml_str(EXAMPLE_PARTNER_PROFILE).expect("example profile");
+    profile.control_file = Some(layouts.control_file);
+    profile.results = Some(layouts.results);
+    profile.reprint_ceiling_percent = 20.0;
+    profile.validate().expect("test profile");
+    profile
 }
 
 fn demo_job(dir: &Path, letters: usize, seed: u64) -> JobTicket {
@@ -191,7 +204,9 @@ fn closed_loop(layout: &str, letters: usize, seed: u64, rolls: Vec<u8>) {
         }
         let files = produce(&profile, &job_out, &mut rolls, round);
         let report =
-            tandem_core::reconcile_files(&journal_path, &files, None, None, &clock).unwrap();
+            // The job is named: when every envelope of a small reprint was
+            // dropped, its results file holds no record to tell the job by.
+            tandem_core::reconcile_files(&journal_path, &files, Some(&job_id), None, &clock).unwrap();
         assert_eq!(report.job, job_id);
         assert!(report.malformed.is_empty());
         assert_eq!(report.count(Outcome::Unknown), 0);
@@ -207,7 +222,9 @@ fn closed_loop(layout: &str, letters: usize, seed: u64, rolls: Vec<u8>) {
         }
         // Reconciling the same files again changes nothing.
         let again =
-            tandem_core::reconcile_files(&journal_path, &files, None, None, &clock).unwrap();
+            // The job is named: when every envelope of a small reprint was
+            // dropped, its results file holds no record to tell the job by.
+            tandem_core::reconcile_files(&journal_path, &files, Some(&job_id), None, &clock).unwrap();
         assert!(again.already_applied);
         let status = tandem_core::job_status(&journal_path, None).unwrap();
         assert!(status.balanced);
