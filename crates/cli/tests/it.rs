@@ -13,23 +13,6 @@ use tandem_core::tandem_journal::{self, Journal, SqliteJournal, State};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tandem");
 
-const LAYOUT: &str = r##"
-[control_file]
-format = "delimited"
-delimiter = ";"
-
-[results]
-format = "delimited"
-delimiter = ";"
-skip_prefix = "#"
-job = { at = 1 }
-piece_id = { at = 2 }
-status = { at = 3 }
-ok = ["00"]
-diverted = ["10"]
-damaged = ["20"]
-"##;
-
 /// SplitMix64: seeded, so a failing run can be repeated.
 struct Rng(u64);
 
@@ -148,7 +131,12 @@ fn killed_at_random_points_nothing_is_lost_or_duplicated() {
     let profile = d.join("sued.toml");
     std::fs::write(
         &profile,
-        format!("reprint_ceiling_percent = 50.0\n{sued}\n{LAYOUT}"),
+        // The example's delimited layout (job;piece;part;status) with a
+        // ceiling high enough for the faults this test makes.
+        sued.replace(
+            "reprint_ceiling_percent = 5.0",
+            "reprint_ceiling_percent = 50.0",
+        ),
     )
     .unwrap();
     let (job, profile) = (job.to_str().unwrap(), profile.to_str().unwrap());
@@ -186,7 +174,7 @@ fn killed_at_random_points_nothing_is_lost_or_duplicated() {
                 } else {
                     "00"
                 };
-                lines.push(format!("{root};{p};{code}"));
+                lines.push(format!("{root};{p};1;{code}"));
             }
         }
         let results = d.join(format!("results{trial}.txt"));
