@@ -1,5 +1,6 @@
-//! Any bytes offered as a print file: opening, measuring and importing every
-//! page into an output file must return an error or succeed, never panic.
+//! Any bytes offered as a print file: opening, measuring, finding the ink
+//! of and importing every page into an output file must return an error or
+//! succeed, never panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let mut importer = PageImporter::new(&input);
     for index in 0..input.page_count().min(64) {
         let _ = input.page_size(index);
+        let _ = input.ink(index);
         let mut chunk = Chunk::new();
         if let Ok(page) = importer.import(index, writer.allocator(), &mut chunk) {
             let _ = writer.write_chunk(&chunk);

@@ -305,3 +305,35 @@ fn ink_follows_forms_and_their_clip() {
         "{area:?}"
     );
 }
+
+/// Replays the committed fuzz corpus (`fuzz/corpus/pdf_input`) through the
+/// same steps as the fuzz target: no input may panic.
+#[test]
+fn fuzz_corpus_replays_without_panics() {
+    use tandem_pdf::{Chunk, PageImporter};
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/pdf_input");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        replayed += 1;
+        let Ok(input) = PdfInput::from_bytes(data, "fuzz.pdf") else {
+            continue;
+        };
+        let mut writer = PdfWriter::new(Vec::new()).unwrap();
+        let mut importer = PageImporter::new(&input);
+        for index in 0..input.page_count().min(64) {
+            let _ = input.page_size(index);
+            let _ = input.ink(index);
+            let mut chunk = Chunk::new();
+            if let Ok(page) = importer.import(index, writer.allocator(), &mut chunk) {
+                writer.write_chunk(&chunk).unwrap();
+                writer
+                    .add_page(page.width, page.height, &[(b"P", page.form)], b"q /P Do Q")
+                    .unwrap();
+            }
+        }
+        writer.finish().unwrap();
+    }
+    assert!(replayed >= 4, "the corpus holds at least the seeds");
+}
