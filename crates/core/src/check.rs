@@ -11,7 +11,6 @@ use tandem_profile::CentreProfile;
 use tandem_ticket::{DataFormat, JobTicket, Plex};
 
 use crate::CoreError;
-use crate::redirect::job_pieces;
 
 /// How a finding affects release to the partner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -142,7 +141,22 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
     };
     let centre = &profile.centre.id;
     for file in &ticket.print_files {
-        if !profile.printer.formats.contains(&file.format) {
+        let formats = &profile.printer.formats;
+        if file.format == DataFormat::LineData
+            && !formats.contains(&DataFormat::LineData)
+            && formats.contains(&DataFormat::Pdf)
+        {
+            findings.add(Finding {
+                severity: Severity::AutoFix,
+                fix: Some("laid out with the job's page layout and printed as PDF".into()),
+                ..blocking(
+                    "format-unsupported",
+                    format!("{}: {centre} does not print line data", file.path.display()),
+                )
+            });
+            continue;
+        }
+        if !formats.contains(&file.format) {
             findings.add(blocking(
                 "format-unsupported",
                 format!(
@@ -167,23 +181,24 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
     }
 
     let mut pages_checked = 0;
-    let pdf_files: Vec<_> = ticket
+    let readable: Vec<_> = ticket
         .print_files
         .iter()
-        .filter(|f| f.format == DataFormat::Pdf)
+        .filter(|f| matches!(f.format, DataFormat::Pdf | DataFormat::LineData))
         .collect();
-    if let [file] = pdf_files.as_slice() {
-        let input = PdfInput::open(&file.path)?;
-        let pieces = job_pieces(ticket, input.page_count() as u64)?;
-        let plan = JobPlan::new(&pieces, ticket.plex, u64::MAX)?;
-        pages_checked = check_pages(ticket, profile, &input, &plan, &mut findings)?;
-        check_plan(ticket, profile, &pieces, &mut findings);
-    } else if pdf_files.len() > 1 {
+    if readable.len() == 1 {
+        // Line data is laid out (into a temporary PDF) as redirect would.
+        let scratch = std::env::temp_dir().join(format!("tandem-check-{}", ticket.id));
+        let job = crate::redirect::open_job_input(ticket, &scratch)?;
+        let plan = JobPlan::new(&job.pieces, ticket.plex, u64::MAX)?;
+        pages_checked = check_pages(ticket, profile, &job.input, &plan, &mut findings)?;
+        check_plan(ticket, profile, &job.pieces, &mut findings);
+    } else if readable.len() > 1 {
         findings.add(blocking(
             "print-files",
             format!(
-                "the job has {} PDF print files; redirect takes exactly one",
-                pdf_files.len()
+                "the job has {} print files; redirect takes exactly one",
+                readable.len()
             ),
         ));
     }

@@ -13,6 +13,9 @@ pub enum CoreError {
     /// A print file cannot be read, or output cannot be written.
     #[error(transparent)]
     Pdf(#[from] tandem_pdf::PdfError),
+    /// A line-data listing cannot be laid out.
+    #[error(transparent)]
+    LineData(#[from] tandem_linedata::LineDataError),
     /// The plan cannot be made.
     #[error(transparent)]
     Plan(#[from] tandem_plan::PlanError),
@@ -42,6 +45,10 @@ pub enum CoreError {
     /// The output directory exists already; Tandem never overwrites output.
     #[error("output directory {0} exists already; choose another or remove it")]
     OutputExists(PathBuf),
+    /// Jobs and centres cannot be balanced: the planner refused its input
+    /// (a centre given twice, downtime of an unknown centre, a bad rate).
+    #[error("cannot plan the centres' load: {0}")]
+    Balance(String),
     /// The production journal refused or failed (closed loop).
     #[error(transparent)]
     Journal(#[from] tandem_journal::JournalError),

@@ -20,6 +20,7 @@ mod closed_loop;
 mod demo;
 mod draw;
 mod error;
+mod line_data;
 mod manifest;
 pub mod output;
 mod redirect;

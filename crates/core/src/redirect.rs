@@ -46,9 +46,58 @@ pub fn job_pieces(ticket: &JobTicket, total_pages: u64) -> Result<Vec<MailPiece>
         Delimiting::FixedPageCount { fixed_page_count } => {
             tandem_ticket::pieces_by_page_count(&ticket.id, total_pages, *fixed_page_count)?
         }
+        Delimiting::LineData { .. } => {
+            return Err(CoreError::Incompatible(
+                "line-data documents are cut while the listing is laid out (see render_line_data)"
+                    .into(),
+            ));
+        }
     };
     tandem_ticket::validate_pieces(&pieces, total_pages)?;
     Ok(pieces)
+}
+
+/// The print data of a job as PDF pages with its mail pieces.
+pub(crate) struct JobInput {
+    /// The pages.
+    pub(crate) input: PdfInput,
+    /// Their number.
+    pub(crate) pages: u64,
+    /// The pieces, checked to cover every page once.
+    pub(crate) pieces: Vec<MailPiece>,
+    /// For line data: the laid-out listing, removed when dropped.
+    pub(crate) rendered: Option<crate::line_data::RenderedListing>,
+}
+
+/// Opens the job's (single) print file: a PDF as it is, or line data laid
+/// out into a hidden PDF next to `scratch`, whose documents are the pieces.
+pub(crate) fn open_job_input(ticket: &JobTicket, scratch: &Path) -> Result<JobInput, CoreError> {
+    let print_file = ticket
+        .print_files
+        .first()
+        .ok_or_else(|| CoreError::Incompatible("the job has no print file".into()))?;
+    if let Delimiting::LineData { line_data } = &ticket.documents {
+        let rendered = crate::line_data::render_line_data(ticket, line_data, scratch)?;
+        let input = PdfInput::open(rendered.path())?;
+        let pages = input.page_count() as u64;
+        let pieces = rendered.pieces.clone();
+        tandem_ticket::validate_pieces(&pieces, pages)?;
+        return Ok(JobInput {
+            input,
+            pages,
+            pieces,
+            rendered: Some(rendered),
+        });
+    }
+    let input = PdfInput::open(&print_file.path)?;
+    let pages = input.page_count() as u64;
+    let pieces = job_pieces(ticket, pages)?;
+    Ok(JobInput {
+        input,
+        pages,
+        pieces,
+        rendered: None,
+    })
 }
 
 /// Checks what the minimal redirect path needs of the partner; the full
@@ -60,11 +109,22 @@ fn check_partner(ticket: &JobTicket, profile: &CentreProfile) -> Result<(), Core
             ticket.print_files.len()
         )));
     };
-    if file.format != DataFormat::Pdf {
-        return Err(CoreError::Incompatible(format!(
-            "{}: only PDF print files can be redirected here",
-            file.path.display()
-        )));
+    let line_data = matches!(ticket.documents, Delimiting::LineData { .. });
+    match file.format {
+        DataFormat::Pdf if !line_data => {}
+        DataFormat::LineData if line_data => {}
+        DataFormat::Afp => {
+            return Err(CoreError::Incompatible(format!(
+                "{}: AFP print files cannot be redirected yet",
+                file.path.display()
+            )));
+        }
+        _ => {
+            return Err(CoreError::Incompatible(format!(
+                "{}: a line-data print file needs `[documents] line_data = ...`, and only a line-data file can use it",
+                file.path.display()
+            )));
+        }
     }
     if !profile.printer.formats.contains(&DataFormat::Pdf) {
         return Err(CoreError::Incompatible(format!(
@@ -172,9 +232,12 @@ pub fn redirect(
             actual: input_hash,
         });
     }
-    let input = PdfInput::open(&print_file.path)?;
-    let total_pages = input.page_count() as u64;
-    let pieces = job_pieces(ticket, total_pages)?;
+    let JobInput {
+        input,
+        pages: total_pages,
+        pieces,
+        rendered: _rendered,
+    } = open_job_input(ticket, out_dir)?;
     let plan = ProductionPlan::new(
         &JobSpec::from_ticket(ticket),
         &pieces,

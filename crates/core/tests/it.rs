@@ -981,3 +981,64 @@ fn example_jobs_pass_and_fail_for_their_reasons() {
         );
     }
 }
+
+/// A line-data listing (the linedata fixture `redirect-letters`, made by
+/// `scripts/make-linedata-fixtures.py` with its expected documents) goes
+/// through `redirect` natively: laid out, cut at channel-1 skips, PLZ read
+/// from the page, planned and marked like a PDF job.
+#[test]
+fn line_data_listing_is_redirected_with_its_documents_and_marks() {
+    let dir = TempDir::new("listing");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let ticket = JobTicket::from_file(&root.join("examples/jobs/court-listing/job.toml")).unwrap();
+    let expected: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root.join("crates/linedata/tests/fixtures/redirect-letters.expected.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let (_, sued) = profiles();
+    let out = dir.0.join("out");
+    let summary = redirect(&ticket, &sued, &out, &mut |_| {}).unwrap();
+    let m = &summary.manifest;
+    let documents = expected["documents"].as_array().unwrap();
+    assert_eq!(m.totals.pieces as usize, documents.len());
+    let mut by_source: Vec<_> = m.pieces.iter().collect();
+    by_source.sort_by_key(|p| p.source_first_page);
+    for (piece, document) in by_source.iter().zip(documents) {
+        assert_eq!(
+            piece.source_first_page,
+            document["first_page"].as_u64().unwrap()
+        );
+        assert_eq!(
+            u64::from(piece.pages),
+            document["page_count"].as_u64().unwrap()
+        );
+        assert_eq!(piece.plz, document["plz"].as_str().unwrap());
+    }
+    // Every front carries the partner's DataMatrix naming its piece.
+    let code = sued.marks.data_matrix.as_ref().unwrap();
+    for piece in &m.pieces {
+        let pdf = Pdf::new(std::fs::read(out.join(&piece.file)).unwrap()).unwrap();
+        let pages = pdf.pages();
+        for (i, page_number) in (piece.first_page..=piece.last_page).enumerate() {
+            let page = &pages[page_number as usize - 1];
+            let (_, height) = page.render_dimensions();
+            let mask =
+                inline_mask(page.page_stream().unwrap_or_default(), f64::from(height)).unwrap();
+            assert!((mask.x - code.x_mm).abs() < 0.01);
+            let sheet = i + 1; // simplex: every page is a front, in print order
+            let text = decode_data_matrix(&mask);
+            assert_eq!(
+                text,
+                format!("{}|{}|{sheet}/{}", m.job_id, piece.piece_id, piece.sheets)
+            );
+        }
+    }
+    // The laid-out listing was an intermediate: nothing is left beside the output.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers, ["out"], "{leftovers:?}");
+}

@@ -94,6 +94,14 @@ pub enum Delimiting {
         /// Pages per document.
         fixed_page_count: u32,
     },
+    /// A line-data print file is laid out into pages and cut into documents
+    /// by a trigger, as the options file says (framing, carriage control,
+    /// encoding, page layout, trigger, PLZ field; see `tandem-linedata`).
+    LineData {
+        /// Path of the line-data options TOML; relative paths are relative
+        /// to the ticket file.
+        line_data: PathBuf,
+    },
 }
 
 /// One-sided or two-sided printing.
@@ -285,8 +293,10 @@ impl JobTicket {
         for file in &mut ticket.print_files {
             file.path = base.join(&file.path);
         }
-        if let Delimiting::Index { index } = &mut ticket.documents {
-            *index = base.join(&*index);
+        match &mut ticket.documents {
+            Delimiting::Index { index } => *index = base.join(&*index),
+            Delimiting::LineData { line_data } => *line_data = base.join(&*line_data),
+            Delimiting::FixedPageCount { .. } => {}
         }
         for artwork in ticket.insert_artwork.values_mut() {
             *artwork = base.join(&*artwork);
