@@ -686,7 +686,7 @@ mod check {
                 &found,
                 "print-files",
                 Severity::Blocking,
-                "2 PDF print files"
+                "2 print files"
             ),
             "{found:#?}"
         );
