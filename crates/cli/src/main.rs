@@ -1,5 +1,6 @@
 //! `tandem`: make a print-and-mail job portable between partner centres.
 
+mod balance;
 mod closed_loop;
 
 use std::path::{Path, PathBuf};
@@ -64,6 +65,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Share the pending jobs between centres: plan.json, plan.csv and a
+    /// timeline plan.svg, with a reason for every decision.
+    Balance(balance::BalanceArgs),
+    /// Push button: move every pending job of a centre to its partner, with
+    /// one summary of what could not be moved and why (exit status 1 then).
+    Failover(balance::FailoverArgs),
     /// Generate the example job of centre Nord and redirect it to centre Süd.
     Demo {
         /// Where the job and its redirected output go.
@@ -90,6 +97,8 @@ fn main() -> anyhow::Result<()> {
         Command::Reconcile(args) => closed_loop::reconcile(args)?,
         Command::Reprint(args) => closed_loop::reprint(args)?,
         Command::Status(args) => closed_loop::status(args)?,
+        Command::Balance(args) => balance::balance(args)?,
+        Command::Failover(args) => balance::failover(args)?,
         Command::Check { job, to, json } => {
             let ticket = JobTicket::from_file(&job)?;
             let profile = CentreProfile::from_file(&to)?;

@@ -15,6 +15,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod balance;
 mod check;
 mod closed_loop;
 mod demo;
@@ -25,6 +26,11 @@ mod manifest;
 pub mod output;
 mod redirect;
 
+pub use balance::{
+    BalanceOptions, BalanceOutcome, CentreDown, FailoverSummary, MovedJob, PendingTicket,
+    RefusedJob, SkippedTicket, TicketScan, balance_jobs, centre_capacity, failover,
+    pending_tickets, read_tickets,
+};
 pub use check::{CheckReport, Finding, Severity, check};
 pub use closed_loop::{
     JournaledRedirect, ReprintSummary, default_journal_path, job_status, reconcile_files,
@@ -37,6 +43,7 @@ pub use draw::{SheetMarks, sheet_marks};
 pub use error::CoreError;
 pub use manifest::{InputFile, Manifest, PieceEntry, RunEntry, Totals};
 pub use redirect::{Progress, RedirectSummary, job_pieces, redirect};
+pub use tandem_balance;
 pub use tandem_journal;
 pub use tandem_profile::CentreProfile;
 pub use tandem_ticket::JobTicket;

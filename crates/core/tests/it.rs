@@ -682,12 +682,7 @@ mod check {
         };
         let found = codes(&ticket, &sued);
         assert!(
-            has(
-                &found,
-                "print-files",
-                Severity::Blocking,
-                "2 print files"
-            ),
+            has(&found, "print-files", Severity::Blocking, "2 print files"),
             "{found:#?}"
         );
     }
@@ -979,6 +974,280 @@ fn example_jobs_pass_and_fail_for_their_reasons() {
             blocking.iter().all(|c| Some(*c) == reason.map(|r| r.0)),
             "{name}: only its own reason blocks: {blocking:?}"
         );
+    }
+}
+
+/// Push-button failover of the example jobs (centre Nord) to centre Süd,
+/// and the balance plan over both centres, on a temporary copy of
+/// `examples/jobs`. The moved jobs' output is read back with the same
+/// independent reader as the redirect tests above (hayro-syntax, rxing,
+/// OMR tracks from the rules).
+mod failover {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    use tandem_core::{BalanceOptions, CentreDown, Manifest, failover};
+
+    use super::{
+        TempDir, decode_data_matrix, expected_tracks, filled_rects, footer, inline_mask, profiles,
+    };
+    use hayro_syntax::Pdf;
+    use hayro_syntax::object::Stream;
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    /// The PDF example jobs, a ticket of centre Süd (left alone by a
+    /// failover of Nord) and a file that is no ticket.
+    fn jobs(dir: &Path) -> std::path::PathBuf {
+        let jobs = dir.join("jobs");
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/jobs");
+        for name in [
+            "runs",
+            "thick-file-split",
+            "margin-note",
+            "address-low",
+            "colour-logo",
+            "thick-file",
+        ] {
+            copy_dir(&examples.join(name), &jobs.join(name));
+        }
+        let runs = std::fs::read_to_string(jobs.join("runs/job.toml")).unwrap();
+        std::fs::create_dir_all(jobs.join("sued-own")).unwrap();
+        std::fs::write(
+            jobs.join("sued-own/job.toml"),
+            runs.replace("EX-RUNS", "EX-SUED-OWN")
+                .replace("origin_centre = \"nord\"", "origin_centre = \"sued\"")
+                .replace("\"letters.", "\"../runs/letters."),
+        )
+        .unwrap();
+        std::fs::write(jobs.join("notes.toml"), "this = \"is not a ticket\"\n").unwrap();
+        jobs
+    }
+
+    fn start() -> i64 {
+        tandem_core::tandem_balance::parse_rfc3339("2026-12-14T06:00:00+01:00").unwrap()
+    }
+
+    /// Every piece of the job's index is in the manifest, and every sheet
+    /// carries Süd's marks for its piece, in Süd's page order.
+    fn check_moved_job(out: &Path, index: &Path) {
+        let (_, partner) = profiles();
+        let manifest: Manifest =
+            serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest.target_centre, "sued");
+        let expected: BTreeSet<String> = std::fs::read_to_string(index)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect();
+        let found: BTreeSet<String> = manifest.pieces.iter().map(|p| p.piece_id.clone()).collect();
+        assert_eq!(found, expected, "every piece, once per part");
+        let omr = partner.marks.omr.as_ref().unwrap();
+        let code = partner.marks.data_matrix.as_ref().unwrap();
+        let mut fronts = 0;
+        for run in &manifest.runs {
+            let pdf = Pdf::new(std::fs::read(out.join(&run.file)).unwrap()).unwrap();
+            let pages = pdf.pages();
+            assert_eq!(pages.len() as u64, run.pages, "{}", run.file);
+            for piece in manifest.pieces.iter().filter(|p| p.run == run.run) {
+                let mut letter_pages = Vec::new();
+                for (i, page_number) in (piece.first_page..=piece.last_page).enumerate() {
+                    let page = &pages[page_number as usize - 1];
+                    let (_, height) = page.render_dimensions();
+                    let content = page.page_stream().unwrap_or_default();
+                    let bars: Vec<_> = filled_rects(content, f64::from(height))
+                        .into_iter()
+                        .filter(|r| !r.white)
+                        .collect();
+                    let mask = inline_mask(content, f64::from(height));
+                    let sheet = i as u64 / 2 + 1;
+                    if i % 2 == 1 {
+                        assert!(bars.is_empty() && mask.is_none(), "marks on a back");
+                        continue;
+                    }
+                    let form = page
+                        .resources()
+                        .x_objects
+                        .get::<Stream<'_>>(b"P".as_slice());
+                    let carrier = String::from_utf8_lossy(content).contains("W n /P Do Q");
+                    if let Some(text) = form.and_then(|f| footer(&f.decoded().unwrap()))
+                        && !carrier
+                    {
+                        let mut words = text.split(' ');
+                        assert_eq!(words.nth(1), Some(piece.piece_id.as_str()), "{text}");
+                        letter_pages.push(text.rsplit(' ').nth(2).unwrap().parse::<u32>().unwrap());
+                    }
+                    let marked: Vec<bool> = (0..omr.tracks.len())
+                        .map(|t| {
+                            let centre = omr.top_mm + t as f64 * omr.pitch_mm;
+                            bars.iter().any(|b| (b.y + b.h / 2.0 - centre).abs() < 0.01)
+                        })
+                        .collect();
+                    assert_eq!(bars.len(), marked.iter().filter(|m| **m).count());
+                    let sequence = piece.first_sequence + sheet - 1;
+                    let last = sheet == u64::from(piece.sheets);
+                    assert_eq!(
+                        marked,
+                        expected_tracks(&omr.tracks, omr.parity, sequence, last),
+                        "{} sheet {sequence}",
+                        run.file
+                    );
+                    let mask = mask.expect("a DataMatrix on every front");
+                    assert!((mask.x - code.x_mm).abs() < 0.01 && (mask.y - code.y_mm).abs() < 0.01);
+                    assert_eq!(
+                        decode_data_matrix(&mask),
+                        format!(
+                            "{}|{}|{sheet}/{}",
+                            manifest.job_id, piece.piece_id, piece.sheets
+                        )
+                    );
+                    fronts += 1;
+                }
+                // Süd Z-folds with the address last: every set is printed
+                // last sheet first.
+                assert!(piece.reverse_order);
+                assert!(!letter_pages.is_empty(), "footers of {}", piece.piece_id);
+                assert!(
+                    letter_pages.windows(2).all(|w| w[0] > w[1]),
+                    "{} part {}: {letter_pages:?}",
+                    piece.piece_id,
+                    piece.part
+                );
+            }
+        }
+        assert_eq!(fronts, manifest.totals.sheets);
+    }
+
+    #[test]
+    fn failover_moves_what_sued_can_run_and_lists_the_rest_with_reasons() {
+        let dir = TempDir::new("failover");
+        let jobs = jobs(&dir.0);
+        let (nord, sued) = profiles();
+        let out = dir.0.join("out");
+        let options = BalanceOptions::starting(start());
+        let summary = failover(&jobs, &nord, &sued, &options, &out).unwrap();
+
+        let moved: Vec<&str> = summary.moved.iter().map(|m| m.job.as_str()).collect();
+        assert_eq!(moved, ["EX-RUNS", "EX-THICK-FILE-SPLIT"]);
+        for (job, name) in [
+            ("EX-RUNS", "runs"),
+            ("EX-THICK-FILE-SPLIT", "thick-file-split"),
+        ] {
+            check_moved_job(&out.join(job), &jobs.join(name).join("letters.csv"));
+        }
+        let refused: BTreeMap<&str, &[String]> = summary
+            .refused
+            .iter()
+            .map(|r| (r.job.as_str(), r.reasons.as_slice()))
+            .collect();
+        for (job, code) in [
+            ("EX-ADDRESS-LOW", "address-window:"),
+            ("EX-COLOUR-LOGO", "colour-missing:"),
+            ("EX-MARGIN-NOTE", "mark-zone-content:"),
+            ("EX-THICK-FILE", "too-many-sheets:"),
+        ] {
+            let reasons = refused
+                .get(job)
+                .unwrap_or_else(|| panic!("{job} not listed"));
+            assert!(
+                reasons.iter().all(|r| r.starts_with(code)),
+                "{job}: {reasons:?}"
+            );
+            assert!(!out.join(job).exists(), "no output for {job}");
+        }
+        assert_eq!(refused.len(), 4);
+        assert_eq!(summary.other_centres, 1);
+        assert_eq!(summary.skipped.len(), 1);
+        assert!(summary.skipped[0].path.ends_with("notes.toml"));
+
+        // The one summary on disk says the same.
+        let on_disk: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(on_disk["moved"].as_array().unwrap().len(), 2);
+        assert_eq!(on_disk["refused"].as_array().unwrap().len(), 4);
+        let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+        assert_eq!(csv.lines().filter(|l| l.contains(",not moved,")).count(), 4);
+        assert_eq!(csv, summary.to_csv());
+        // Süd's schedule for the moved jobs: both on time, nothing else.
+        let plan = &summary.plan;
+        assert_eq!(plan.assignments.len(), 2);
+        assert!(
+            plan.assignments
+                .iter()
+                .all(|a| a.centre == "sued" && a.late_by_s == 0)
+        );
+        assert!(out.join("failover-plan.svg").exists());
+
+        // A second press of the button never overwrites.
+        let again = failover(&jobs, &nord, &sued, &options, &out);
+        assert!(matches!(
+            again,
+            Err(tandem_core::CoreError::OutputExists(_))
+        ));
+    }
+
+    #[test]
+    fn balance_with_nord_down_moves_only_where_the_check_passes() {
+        let dir = TempDir::new("balance");
+        let jobs = jobs(&dir.0);
+        let (nord, sued) = profiles();
+        let mut options = BalanceOptions::starting(start());
+        options.down.push(CentreDown {
+            centre: "nord".into(),
+            from: start(),
+            until: start() + 32 * 3600,
+        });
+        let profiles = [nord, sued];
+        let a = tandem_core::balance_jobs(&jobs, &profiles, &options, &dir.0.join("a")).unwrap();
+        let plan = &a.plan;
+        let at: BTreeMap<&str, &str> = plan
+            .assignments
+            .iter()
+            .map(|x| (x.job.as_str(), x.centre.as_str()))
+            .collect();
+        // Down until Tuesday 14:00, deadline Tuesday 12:00: Süd takes what
+        // it can run; the jobs its check refuses wait for Nord and are late.
+        assert_eq!(at["EX-RUNS"], "sued");
+        assert_eq!(at["EX-THICK-FILE-SPLIT"], "sued");
+        assert_eq!(at["EX-SUED-OWN"], "sued");
+        for job in [
+            "EX-ADDRESS-LOW",
+            "EX-COLOUR-LOGO",
+            "EX-MARGIN-NOTE",
+            "EX-THICK-FILE",
+        ] {
+            assert_eq!(at[job], "nord", "{job}");
+            let x = plan.assignments.iter().find(|x| x.job == job).unwrap();
+            assert!(
+                x.late_by_s > 0 && x.reason.contains("not at sued: "),
+                "{}",
+                x.reason
+            );
+        }
+        for file in ["plan.json", "plan.csv", "plan.svg", "jobs.json"] {
+            assert!(dir.0.join("a").join(file).is_file(), "{file}");
+        }
+        // Deterministic: the same input gives the same files.
+        tandem_core::balance_jobs(&jobs, &profiles, &options, &dir.0.join("b")).unwrap();
+        for file in ["plan.json", "plan.csv", "plan.svg"] {
+            assert_eq!(
+                std::fs::read(dir.0.join("a").join(file)).unwrap(),
+                std::fs::read(dir.0.join("b").join(file)).unwrap(),
+                "{file}"
+            );
+        }
     }
 }
 
