@@ -96,7 +96,7 @@ impl<'a> PageImporter<'a> {
                 &joined
             }
             None => {
-                joined = page.page_stream().unwrap_or_default().to_vec().into();
+                joined = crate::input::decoded_contents(page).into();
                 &joined
             }
         };

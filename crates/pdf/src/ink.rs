@@ -602,7 +602,8 @@ impl PdfInput {
             line_matrix: IDENTITY,
             font_widths: HashMap::new(),
         };
-        interpreter.run(page.page_stream().unwrap_or_default(), page.resources(), 0);
+        let content = crate::input::decoded_contents(page);
+        interpreter.run(&content, page.resources(), 0);
         let page_box = Bounds {
             x0: 0.0,
             y0: 0.0,

@@ -136,7 +136,7 @@ impl PdfInput {
             .pages()
             .get(index)
             .ok_or_else(|| self.out_of_range(index))?;
-        Ok(page.page_stream().unwrap_or_default().to_vec())
+        Ok(decoded_contents(page))
     }
 
     pub(crate) fn pdf(&self) -> &Pdf {
@@ -171,4 +171,26 @@ impl PdfInput {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The decoded content of a page: its /Contents stream, or its streams
+/// joined with a space. hayro-syntax's own `Page::page_stream` keeps every
+/// decoded page in memory for the life of the document, which a
+/// 100,000-page job cannot afford; this decodes and hands over.
+pub(crate) fn decoded_contents(page: &hayro_syntax::page::Page<'_>) -> Vec<u8> {
+    use hayro_syntax::object::{Array, Stream};
+    let raw = page.raw();
+    if let Some(stream) = raw.get::<Stream<'_>>(b"Contents".as_slice()) {
+        return stream.decoded().map(|d| d.into_owned()).unwrap_or_default();
+    }
+    let mut joined = Vec::new();
+    if let Some(streams) = raw.get::<Array<'_>>(b"Contents".as_slice()) {
+        for stream in streams.iter::<Stream<'_>>() {
+            if let Ok(data) = stream.decoded() {
+                joined.extend_from_slice(&data);
+                joined.push(b' ');
+            }
+        }
+    }
+    joined
 }
