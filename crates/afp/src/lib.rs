@@ -1,0 +1,46 @@
+//! AFP (MO:DCA) input for Tandem.
+//!
+//! An AFP file is a sequence of *structured fields*, each introduced by the
+//! carriage-control byte X'5A', a 2-byte length, a 3-byte identifier, a flag
+//! byte and two reserved bytes. [`StructuredFields`] walks them over a byte
+//! slice without copying or allocating per field; each [`StructuredField`]
+//! borrows its parts from the input and keeps the exact record bytes in
+//! [`StructuredField::raw`], so concatenating `raw` reproduces the input.
+//! Files from mainframe transfers, where each record carries a 2-byte length
+//! prefix instead of (or in front of) X'5A', are detected ([`Framing`]).
+//!
+//! On top of the reader: [`Triplets`] splits triplet lists (e.g. the data of
+//! a TLE, see [`TagLogicalElement`]) and [`ControlSequences`] splits PTOCA
+//! data of a PTX field into its (chained) control sequences.
+//!
+//! ```
+//! use tandem_afp::StructuredFields;
+//!
+//! // BDT with no data, then EDT: 5A, length, D3 A8 A8, flags, reserved
+//! let bytes = [
+//!     0x5A, 0x00, 0x08, 0xD3, 0xA8, 0xA8, 0x00, 0x00, 0x00,
+//!     0x5A, 0x00, 0x08, 0xD3, 0xA9, 0xA8, 0x00, 0x00, 0x00,
+//! ];
+//! let names: Vec<&str> = StructuredFields::new(&bytes)
+//!     .map(|f| f.map(|f| f.name()))
+//!     .collect::<Result<_, _>>()?;
+//! assert_eq!(names, ["BDT", "EDT"]);
+//! # Ok::<(), tandem_afp::AfpError>(())
+//! ```
+
+mod error;
+mod names;
+mod ptoca;
+mod reader;
+mod triplet;
+
+pub use error::AfpError;
+pub use names::sf_name;
+pub use ptoca::{ControlSequence, ControlSequences, PTOCA_ESCAPE, function_name};
+pub use reader::{
+    CARRIAGE_CONTROL, FLAG_EXTENSION, FLAG_PADDING, FLAG_SEGMENTED, Framing, MIN_LENGTH,
+    StructuredField, StructuredFields,
+};
+pub use triplet::{
+    FQN_ATTRIBUTE_NAME, TRIPLET_ATTRIBUTE_VALUE, TRIPLET_FQN, TagLogicalElement, Triplet, Triplets,
+};

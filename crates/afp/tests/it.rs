@@ -1,0 +1,325 @@
+//! Tests over every file of the AFP corpus in `shared/corpus/afp` (facts from
+//! its SOURCES.md).
+
+use std::path::{Path, PathBuf};
+
+use tandem_afp::{
+    ControlSequences, Framing, StructuredField, StructuredFields, TagLogicalElement, Triplets,
+};
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/afp");
+
+fn corpus_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(CORPUS)
+        .expect("corpus directory")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "afp"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(CORPUS).join(name)).expect("corpus file")
+}
+
+fn fields(bytes: &[u8]) -> Vec<StructuredField<'_>> {
+    StructuredFields::new(bytes)
+        .collect::<Result<_, _>>()
+        .expect("file reads without error")
+}
+
+fn names(fields: &[StructuredField<'_>]) -> Vec<&'static str> {
+    fields.iter().map(|f| f.name()).collect()
+}
+
+/// Test-only EBCDIC code page 500 decoding of letters, digits, space, period.
+fn cp500(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x40 => ' ',
+            0x4B => '.',
+            0x81..=0x89 => char::from(b'a' + (b - 0x81)),
+            0x91..=0x99 => char::from(b'j' + (b - 0x91)),
+            0xA2..=0xA9 => char::from(b's' + (b - 0xA2)),
+            0xC1..=0xC9 => char::from(b'A' + (b - 0xC1)),
+            0xD1..=0xD9 => char::from(b'J' + (b - 0xD1)),
+            0xE2..=0xE9 => char::from(b'S' + (b - 0xE2)),
+            0xF0..=0xF9 => char::from(b'0' + (b - 0xF0)),
+            _ => '?',
+        })
+        .collect()
+}
+
+fn first<'f, 'a>(fields: &'f [StructuredField<'a>], name: &str) -> &'f StructuredField<'a> {
+    fields
+        .iter()
+        .find(|f| f.name() == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+#[test]
+fn corpus_is_complete() {
+    assert_eq!(corpus_files().len(), 8, "SOURCES.md lists 8 AFP files");
+}
+
+#[test]
+fn every_file_round_trips_byte_for_byte() {
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let fields = fields(&bytes);
+        assert!(!fields.is_empty());
+        let mut joined = Vec::with_capacity(bytes.len());
+        let mut offset = 0u64;
+        for f in &fields {
+            assert_eq!(f.offset, offset, "{}", path.display());
+            assert_eq!(f.raw[0], 0x5A);
+            assert_eq!(usize::from(f.length()) + 1, f.raw.len());
+            assert_eq!(f.id[0], 0xD3);
+            assert_eq!(f.flags, 0, "no corpus field sets a flag");
+            offset += f.raw.len() as u64;
+            joined.extend_from_slice(f.raw);
+        }
+        assert_eq!(joined, bytes, "{}", path.display());
+    }
+}
+
+#[test]
+fn every_file_reads_the_same_when_length_prefixed() {
+    // Mainframe transfer form built from each corpus file: every record
+    // (X'5A' + field) prefixed by its 2-byte big-endian length; and the
+    // variant without X'5A'.
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let plain = fields(&bytes);
+        for carriage_control in [true, false] {
+            let mut prefixed = Vec::new();
+            for f in &plain {
+                let rec = if carriage_control {
+                    f.raw
+                } else {
+                    f.sf_bytes()
+                };
+                prefixed.extend_from_slice(&u16::try_from(rec.len()).unwrap().to_be_bytes());
+                prefixed.extend_from_slice(rec);
+            }
+            let reader = StructuredFields::new(&prefixed);
+            assert_eq!(
+                reader.framing(),
+                Framing::LengthPrefixed {
+                    carriage_control,
+                    prefix_counts_itself: false
+                },
+                "{}",
+                path.display()
+            );
+            let got = fields(&prefixed);
+            assert_eq!(got.len(), plain.len());
+            let mut joined = Vec::new();
+            for (a, b) in plain.iter().zip(&got) {
+                assert_eq!((a.id, a.data, a.reserved), (b.id, b.data, b.reserved));
+                assert_eq!(a.sf_bytes(), b.sf_bytes());
+                assert_eq!(
+                    b.raw.len(),
+                    a.sf_bytes().len() + 2 + usize::from(carriage_control)
+                );
+                joined.extend_from_slice(b.raw);
+            }
+            assert_eq!(joined, prefixed);
+        }
+    }
+}
+
+#[test]
+fn hello_is_a_minimal_document_without_pages() {
+    let bytes = read("afplib-hello.afp");
+    let f = fields(&bytes);
+    assert_eq!(names(&f), ["BDT", "EDT"]);
+    assert_eq!(cp500(&f[0].data[..8]), "HELLOWLD");
+    assert_eq!(cp500(&f[1].data[..8]), "HELLOWLD");
+    // BDT: name, 2 reserved bytes, then a comment triplet X'65'
+    let t: Vec<_> = Triplets::new(&f[0].data[10..])
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].id, 0x65);
+    assert_eq!(cp500(t[0].data), "My first AFPLib Program");
+}
+
+#[test]
+fn cs_overlay_ptx_has_resource_group_overlay_and_chained_ptx() {
+    let bytes = read("afplib-cs-overlay-ptx.afp");
+    let f = fields(&bytes);
+    assert_eq!(
+        names(&f),
+        [
+            "BRG", "BRS", "BMO", "BAG", "MCF", "PGD", "PTD", "EAG", "BPT", "PTX", "EPT", "EMO",
+            "ERS", "ERG"
+        ]
+    );
+    let ptx = first(&f, "PTX");
+    let cs: Vec<_> = ControlSequences::new(ptx.data)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let cs_names: Vec<_> = cs.iter().map(|c| c.name()).collect();
+    assert_eq!(
+        cs_names,
+        [
+            "STO", "SCFL", "AMB", "AMI", "TRN", "SCFL", "AMB", "AMI", "TRN", "NOP"
+        ]
+    );
+    // one escape for the whole chain: only the first is unchained
+    assert!(!cs[0].chained);
+    assert!(cs[1..].iter().all(|c| c.chained));
+    assert!(cs[..9].iter().all(|c| c.chains_next()));
+    assert!(!cs[9].chains_next());
+    let texts: Vec<_> = cs
+        .iter()
+        .filter(|c| c.name() == "TRN")
+        .map(|c| cp500(c.data))
+        .collect();
+    assert_eq!(texts, ["Simplify", " your life"]);
+}
+
+#[test]
+fn overlay_mps_rg_has_mcf_groups_and_page_segment_name() {
+    let bytes = read("afplib-overlay-mps-rg.afp");
+    let f = fields(&bytes);
+    assert_eq!(
+        names(&f),
+        [
+            "BRG", "BRS", "BMO", "BAG", "MCF", "MPS", "PGD", "PTD", "EAG", "EMO", "ERS", "ERG"
+        ]
+    );
+    // MCF: repeating groups, each a 2-byte length (counting itself) + triplets
+    let mcf = first(&f, "MCF");
+    let mut groups = Vec::new();
+    let mut rest = mcf.data;
+    while !rest.is_empty() {
+        let n = usize::from(u16::from_be_bytes([rest[0], rest[1]]));
+        let t: Vec<_> = Triplets::new(&rest[2..n])
+            .collect::<Result<_, _>>()
+            .unwrap();
+        groups.push(t);
+        rest = &rest[n..];
+    }
+    assert_eq!(groups.len(), 4);
+    assert_eq!(groups[0].len(), 6);
+    assert_eq!(cp500(&groups[0][0].data[2..]), "T1EX0000");
+    // MPS: 1 byte RG length, 3 reserved, then per group 4 reserved + name
+    let mps = first(&f, "MPS");
+    assert_eq!(mps.data[0], 12);
+    assert_eq!(cp500(&mps.data[8..16]), "S1EX002A");
+}
+
+#[test]
+fn pageseg_resgroup_has_two_segments_and_comments_in_two_encodings() {
+    let bytes = read("afplib-pageseg-resgroup.afp");
+    let f = fields(&bytes);
+    assert_eq!(
+        names(&f),
+        [
+            "BRG", "BRS", "BPS", "EPS", "ERS", "BRS", "BPS", "EPS", "ERS", "ERG"
+        ]
+    );
+    let comments: Vec<Vec<u8>> = f
+        .iter()
+        .filter(|f| f.name() == "BRS" || f.name() == "BPS")
+        .flat_map(|f| {
+            let start = if f.name() == "BRS" { 10 } else { 8 };
+            Triplets::new(&f.data[start..])
+                .map(|t| t.unwrap())
+                .filter(|t| t.id == 0x65)
+                .map(|t| t.data.to_vec())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(comments.iter().any(|c| c == b"This is ASCII"));
+    assert!(comments.iter().any(|c| cp500(c) == "This is EBCDIC"));
+}
+
+#[test]
+fn ioca_files_have_image_objects_and_ipds() {
+    let bytes = read("afplib-ioca-ipdspan.afp");
+    let f = fields(&bytes);
+    assert_eq!(
+        names(&f),
+        [
+            "BIM", "BOG", "OBD", "OBP", "MIO", "IDD", "EOG", "IPD", "IPD", "IPD", "EIM"
+        ]
+    );
+    let bytes = read("afplib-ioca-bim.afp");
+    let f = fields(&bytes);
+    assert_eq!(f.iter().filter(|f| f.name() == "IPD").count(), 13);
+    assert_eq!(f.first().unwrap().name(), "BIM");
+    assert_eq!(f.last().unwrap().name(), "EIM");
+    assert_eq!(f.iter().map(|f| f.length()).max(), Some(32657));
+}
+
+#[test]
+fn ccp_is_kept_as_a_field_without_error() {
+    let bytes = read("afplib-ccp-unknownsf.afp");
+    let f = fields(&bytes);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].id_hex(), "D3A7CA");
+    assert_eq!(f[0].name(), "CCP");
+    assert_eq!(f[0].length(), 358);
+}
+
+#[test]
+fn start_inserter_has_form_map_overlay_page_and_datamatrix() {
+    let bytes = read("afplib-start-inserter-dm-notruetype.afp");
+    let f = fields(&bytes);
+    assert_eq!(f.len(), 48);
+    let n = names(&f);
+    let form_map = [
+        "BFM", "BDG", "PGP", "MDD", "EDG", "BMM", "PGP", "MDD", "MCC", "MMC", "EMM", "EFM",
+    ];
+    assert_eq!(n[2..14], form_map);
+    assert_eq!(cp500(&first(&f, "BMM").data[..8]), "MM000000");
+    assert_eq!(cp500(&first(&f, "BMO").data[..8]), "O1VORNAL");
+    let document = [
+        "BDT", "IMM", "BPG", "BAG", "MPO", "PGD", "PTD", "EAG", "IPO", "BBC", "BOG", "OBD", "OBP",
+        "MBC", "BDD", "EOG", "BDA", "EBC", "EPG", "EDT",
+    ];
+    assert_eq!(n[28..], document);
+    assert_eq!(cp500(&first(&f, "BBC").data[..8]), "INSDMBCP");
+    assert_eq!(cp500(&first(&f, "EBC").data[..8]), "INSDMBCP");
+    // BDD: unit base, reserved, 4 x 2 bytes units/extents, 2 reserved, type
+    assert_eq!(first(&f, "BDD").data[12], 0x1C, "DataMatrix");
+    // BDA: flags, x, y (2 bytes each), then DataMatrix parameters with the
+    // requested 18 rows x 18 columns; the data ends with 34 ASCII digits
+    let bda = first(&f, "BDA");
+    assert_eq!(&bda.data[6..10], [0x00, 0x12, 0x00, 0x12]);
+    assert!(bda.data.ends_with(b"0010010100641000055100000000000000"));
+    assert_eq!(&bda.data[bda.data.len() - 35..bda.data.len() - 34], [0]);
+}
+
+#[test]
+fn tle_in_a_built_file() {
+    // BNG, TLE (name "PLZ", value "12345" in cp500), ENG — built by hand,
+    // the corpus has no TLE.
+    let mut b = Vec::new();
+    let mut push = |id: [u8; 3], data: &[u8]| {
+        b.push(0x5A);
+        b.extend_from_slice(&u16::try_from(8 + data.len()).unwrap().to_be_bytes());
+        b.extend_from_slice(&id);
+        b.extend_from_slice(&[0, 0, 0]);
+        b.extend_from_slice(data);
+    };
+    push([0xD3, 0xA8, 0xAD], b"");
+    push(
+        [0xD3, 0xA0, 0x90],
+        &[
+            7, 0x02, 0x0B, 0x00, 0xD7, 0xD3, 0xE9, 9, 0x36, 0x00, 0x00, 0xF1, 0xF2, 0xF3, 0xF4,
+            0xF5,
+        ],
+    );
+    push([0xD3, 0xA9, 0xAD], b"");
+    let f = fields(&b);
+    assert_eq!(names(&f), ["BNG", "TLE", "ENG"]);
+    let tle = TagLogicalElement::parse(f[1].data).unwrap().unwrap();
+    assert_eq!(cp500(tle.name), "PLZ");
+    assert_eq!(cp500(tle.value), "12345");
+}
