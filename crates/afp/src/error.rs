@@ -93,4 +93,24 @@ pub enum AfpError {
         /// What is wrong.
         what: &'static str,
     },
+    /// A field the resource inventory reads (IPS, MCF, MPS, …) is too short
+    /// or its repeating groups or triplets are malformed.
+    #[error("{field} at byte {offset}: {what}")]
+    BadResourceField {
+        /// Byte offset of the structured field.
+        offset: u64,
+        /// The field's acronym.
+        field: &'static str,
+        /// What is wrong.
+        what: String,
+    },
+    /// A Begin/End pair of a resource does not match: an End without its
+    /// Begin, an End closing another kind of object, or a Begin never closed.
+    #[error("unbalanced resource at byte {offset}: {what}")]
+    UnbalancedResource {
+        /// Byte offset of the offending structured field.
+        offset: u64,
+        /// What is wrong.
+        what: String,
+    },
 }

@@ -12,6 +12,9 @@
 //! On top of the reader: [`Triplets`] splits triplet lists (e.g. the data of
 //! a TLE, see [`TagLogicalElement`]) and [`ControlSequences`] splits PTOCA
 //! data of a PTX field into its (chained) control sequences.
+//! [`ResourceInventory`] lists the resources a file references by name and the
+//! ones it carries inline (with a SHA-256 each); [`bundle_hash`] hashes the
+//! matching file of a centre's resource bundle for comparison.
 //!
 //! ```
 //! use tandem_afp::StructuredFields;
@@ -32,6 +35,7 @@ mod error;
 mod names;
 mod ptoca;
 mod reader;
+mod resources;
 mod triplet;
 
 pub use error::AfpError;
@@ -41,6 +45,7 @@ pub use reader::{
     CARRIAGE_CONTROL, FLAG_EXTENSION, FLAG_PADDING, FLAG_SEGMENTED, Framing, MIN_LENGTH,
     StructuredField, StructuredFields,
 };
+pub use resources::{InlineResource, ResourceInventory, ResourceKind, ResourceRef, bundle_hash};
 pub use triplet::{
     FQN_ATTRIBUTE_NAME, TRIPLET_ATTRIBUTE_VALUE, TRIPLET_FQN, TagLogicalElement, Triplet, Triplets,
 };

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
 use tandem_afp::{
-    ControlSequences, Framing, StructuredField, StructuredFields, TagLogicalElement, Triplets,
+    ControlSequences, Framing, InlineResource, ResourceInventory, ResourceKind, ResourceRef,
+    StructuredField, StructuredFields, TagLogicalElement, Triplets, bundle_hash,
 };
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/afp");
@@ -322,4 +324,231 @@ fn tle_in_a_built_file() {
     let tle = TagLogicalElement::parse(f[1].data).unwrap().unwrap();
     assert_eq!(cp500(tle.name), "PLZ");
     assert_eq!(cp500(tle.value), "12345");
+}
+
+/// SHA-256 as lowercase hex, computed here with the sha2 crate (not through
+/// the code under test).
+fn sha_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// (kind, name, offset, bytes) of the inline resources.
+fn inline_summary(inv: &ResourceInventory) -> Vec<(ResourceKind, &str, u64, u64)> {
+    inv.inline
+        .iter()
+        .map(|r| (r.kind, r.name.as_str(), r.offset, r.bytes))
+        .collect()
+}
+
+/// (kind, name, offset) of references.
+fn ref_summary<'a>(
+    refs: impl IntoIterator<Item = &'a ResourceRef>,
+) -> Vec<(ResourceKind, &'a str, u64)> {
+    refs.into_iter()
+        .map(|r| (r.kind, r.name.as_str(), r.offset))
+        .collect()
+}
+
+/// The field at byte `offset` (from the reader, independent of the
+/// inventory).
+fn field_at<'f, 'a>(fields: &'f [StructuredField<'a>], offset: u64) -> &'f StructuredField<'a> {
+    fields
+        .iter()
+        .find(|f| f.offset == offset)
+        .unwrap_or_else(|| panic!("no field at {offset}"))
+}
+
+#[test]
+fn start_inserter_inventory() {
+    use ResourceKind::*;
+    let bytes = read("afplib-start-inserter-dm-notruetype.afp");
+    let inv = ResourceInventory::of(&bytes).unwrap();
+    // IMM "MM000000" in the document; the page's MPO maps overlay
+    // "O1VORNAL" (FQN X'84') and its IPO includes it.
+    assert_eq!(
+        ref_summary(&inv.referenced),
+        [
+            (MediumMap, "MM000000", 884),
+            (Overlay, "O1VORNAL", 927),
+            (Overlay, "O1VORNAL", 1010),
+        ]
+    );
+    // BRS F1VORNAL (X'21' type X'FE') wraps the unnamed BFM, which takes the
+    // BRS name, with BMM MM000000 inside; BRS O1VORNAL (X'FC') wraps BMO
+    // O1VORNAL; the page carries bar code object INSDMBCP.
+    assert_eq!(
+        inline_summary(&inv),
+        [
+            (FormDefinition, "F1VORNAL", 17, 244),
+            (FormDefinition, "F1VORNAL", 46, 198),
+            (MediumMap, "MM000000", 118, 117),
+            (Overlay, "O1VORNAL", 261, 587),
+            (Overlay, "O1VORNAL", 290, 549),
+            (Object, "INSDMBCP", 1033, 218),
+        ]
+    );
+    assert!(
+        inv.missing_inline().is_empty(),
+        "{:?}",
+        inv.missing_inline()
+    );
+}
+
+#[test]
+fn inline_hashes_equal_independent_hashes_of_the_file_slices() {
+    let bytes = read("afplib-start-inserter-dm-notruetype.afp");
+    let f = fields(&bytes);
+    // BMO at 290, EMO at 830 (9 bytes) → bytes 290..839
+    assert_eq!(field_at(&f, 290).name(), "BMO");
+    assert_eq!(field_at(&f, 830).name(), "EMO");
+    assert_eq!(field_at(&f, 830).raw.len(), 9);
+    let overlay = &bytes[290..839];
+    let inv = ResourceInventory::of(&bytes).unwrap();
+    let bmo = inv.inline.iter().find(|r| r.offset == 290).unwrap();
+    assert_eq!(bmo.sha256, sha_hex(overlay));
+    assert_eq!(bmo.bytes, 549);
+    assert_eq!(bmo.sha256.len(), 64);
+    assert!(
+        bmo.sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    );
+    // every inline resource: slice from its Begin to the end of its End
+    for r in &inv.inline {
+        let start = usize::try_from(r.offset).unwrap();
+        let end = start + usize::try_from(r.bytes).unwrap();
+        let begin = field_at(&f, r.offset);
+        let last = f
+            .iter()
+            .find(|x| x.offset + x.raw.len() as u64 == end as u64)
+            .unwrap();
+        assert_eq!(begin.id[1], 0xA8, "{r:?} starts at a Begin");
+        assert_eq!(
+            (last.id[1], last.id[2]),
+            (0xA9, begin.id[2]),
+            "{r:?} ends at its End"
+        );
+        assert_eq!(r.sha256, sha_hex(&bytes[start..end]), "{r:?}");
+    }
+    // page segments of the resource group file
+    let bytes = read("afplib-pageseg-resgroup.afp");
+    let inv = ResourceInventory::of(&bytes).unwrap();
+    let p1 = inv.inline.iter().find(|r| r.name == "P1SEG001").unwrap();
+    assert_eq!(p1.sha256, sha_hex(&bytes[163..189]));
+}
+
+#[test]
+fn pageseg_resgroup_inventory() {
+    use ResourceKind::*;
+    let bytes = read("afplib-pageseg-resgroup.afp");
+    let f = fields(&bytes);
+    // names read from the bytes: BRS "MYRES000"/"MYRES001" (X'21' type
+    // X'FB'), BPS "P1SEG000"/"P1SEG001"
+    assert_eq!(cp500(&field_at(&f, 67).data[..8]), "P1SEG000");
+    assert_eq!(cp500(&field_at(&f, 163).data[..8]), "P1SEG001");
+    let inv = ResourceInventory::of(&bytes).unwrap();
+    assert!(inv.referenced.is_empty());
+    assert_eq!(
+        inline_summary(&inv),
+        [
+            (PageSegment, "MYRES000", 17, 101),
+            (PageSegment, "P1SEG000", 67, 42),
+            (PageSegment, "MYRES001", 118, 80),
+            (PageSegment, "P1SEG001", 163, 26),
+        ]
+    );
+}
+
+#[test]
+fn overlay_mps_rg_inventory() {
+    use ResourceKind::*;
+    let bytes = read("afplib-overlay-mps-rg.afp");
+    let inv = ResourceInventory::of(&bytes).unwrap();
+    // MCF at 64: 4 groups, each a code page (X'85') and a character set
+    // (X'86'); MPS at 245: page segment S1EX002A
+    assert_eq!(
+        ref_summary(&inv.referenced),
+        [
+            (CodePage, "T1EX0000", 64),
+            (CharacterSet, "C0EX0460", 64),
+            (CodePage, "T1EX0000", 64),
+            (CharacterSet, "C0EX04U0", 64),
+            (CodePage, "T1EX0000", 64),
+            (CharacterSet, "C0EX0420", 64),
+            (CodePage, "T1EX0000", 64),
+            (CharacterSet, "C0EX04W0", 64),
+            (PageSegment, "S1EX002A", 245),
+        ]
+    );
+    // the BMO's own name is seven spaces and "0": only trailing spaces go
+    assert_eq!(
+        inline_summary(&inv),
+        [
+            (Overlay, "O100C00M", 9, 351),
+            (Overlay, "       0", 38, 305)
+        ]
+    );
+    assert_eq!(
+        ref_summary(inv.missing_inline()),
+        [
+            (PageSegment, "S1EX002A", 245),
+            (CodePage, "T1EX0000", 64),
+            (CharacterSet, "C0EX0420", 64),
+            (CharacterSet, "C0EX0460", 64),
+            (CharacterSet, "C0EX04U0", 64),
+            (CharacterSet, "C0EX04W0", 64),
+        ]
+    );
+}
+
+#[test]
+fn every_corpus_file_has_an_inventory() {
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let inv =
+            ResourceInventory::of(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for r in &inv.inline {
+            let s = usize::try_from(r.offset).unwrap();
+            let e = s + usize::try_from(r.bytes).unwrap();
+            assert_eq!(r.sha256, sha_hex(&bytes[s..e]), "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn bundle_hash_matches_a_copy_and_not_an_altered_copy() {
+    let bytes = read("afplib-start-inserter-dm-notruetype.afp");
+    let overlay = &bytes[290..839];
+    let inv = ResourceInventory::of(&bytes).unwrap();
+    let inline: &InlineResource = inv.inline.iter().find(|r| r.offset == 290).unwrap();
+
+    let dir = std::env::temp_dir().join(format!("tandem-afp-bundle-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let good = dir.join("good");
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&good).unwrap();
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(good.join("o1vornal.ovl"), overlay).unwrap();
+    let mut altered = overlay.to_vec();
+    altered[100] ^= 0x01;
+    std::fs::write(bad.join("O1VORNAL"), &altered).unwrap();
+    std::fs::create_dir(good.join("MM000000")).unwrap(); // a directory is no resource
+
+    let got = bundle_hash(&good, "O1VORNAL").unwrap();
+    assert_eq!(got.as_deref(), Some(inline.sha256.as_str()));
+    assert_eq!(got.as_deref(), Some(sha_hex(overlay).as_str()));
+    let got = bundle_hash(&bad, "O1VORNAL").unwrap();
+    assert_eq!(got, Some(sha_hex(&altered)));
+    assert_ne!(got.as_deref(), Some(inline.sha256.as_str()));
+    assert_eq!(bundle_hash(&good, "MM000000").unwrap(), None);
+    assert_eq!(bundle_hash(&good, "O1VORNA").unwrap(), None);
+    // two candidates for one name are an error, not a silent choice
+    std::fs::write(good.join("O1VORNAL.afp"), overlay).unwrap();
+    let e = bundle_hash(&good, "O1VORNAL").unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+    assert!(bundle_hash(&dir.join("missing"), "X").is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -687,6 +687,88 @@ mod check {
         );
     }
 
+    /// An AFP job from the corpus (`../shared/corpus/afp`, see its SOURCES.md)
+    /// against centre Nord, which prints AFP.
+    fn afp_job(file: &str) -> JobTicket {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/afp");
+        let mut ticket = JobTicket::from_toml_str(
+            "id = \"AFP-1\"\norigin_centre = \"sued\"\ndocument_class = \"tax-notice\"\n\
+             deadline = \"2026-12-01T12:00:00Z\"\n[[print_files]]\npath = \"x.afp\"\nformat = \"afp\"\n\
+             [documents]\nfixed_page_count = 1\n",
+        )
+        .unwrap();
+        ticket.print_files[0].path = corpus.join(file);
+        ticket
+    }
+
+    #[test]
+    fn afp_resources_missing_or_differing_at_the_partner() {
+        let (mut nord, _) = profiles();
+        // The MCF/MPS sample refers to code page T1EX0000, four character
+        // sets C0EX04x0 and page segment S1EX002A, none of them inline.
+        let ticket = afp_job("afplib-overlay-mps-rg.afp");
+        let found = codes(&ticket, &nord);
+        let missing: Vec<_> = found
+            .iter()
+            .filter(|(c, _, _)| *c == "afp-resource-missing")
+            .collect();
+        assert_eq!(missing.len(), 6, "{found:#?}");
+        for name in [
+            "T1EX0000", "C0EX0460", "C0EX04U0", "C0EX0420", "C0EX04W0", "S1EX002A",
+        ] {
+            assert!(
+                has(&found, "afp-resource-missing", Severity::Blocking, name),
+                "{name}: {found:#?}"
+            );
+        }
+        // With all six in Nord's library nothing is missing.
+        let library = TempDir::new("afp-library");
+        for name in [
+            "T1EX0000", "C0EX0460", "C0EX04U0", "C0EX0420", "C0EX04W0", "S1EX002A",
+        ] {
+            std::fs::write(library.0.join(name), name).unwrap();
+        }
+        nord.afp_resources = Some(library.0.clone());
+        assert!(
+            !codes(&ticket, &nord)
+                .iter()
+                .any(|(c, _, _)| c.starts_with("afp-"))
+        );
+
+        // The inserter sample carries overlay O1VORNAL inline (bytes 290..839,
+        // BMO to EMO). The same bytes in the library match; one byte changed
+        // is the backup-site failure: same name, other content.
+        let ticket = afp_job("afplib-start-inserter-dm-notruetype.afp");
+        let bytes = std::fs::read(&ticket.print_files[0].path).unwrap();
+        let overlay = &bytes[290..839];
+        // X'5A', a 2-byte length, then the BMO id D3A8DF.
+        assert_eq!(
+            (overlay[0], &overlay[3..6]),
+            (0x5A, &[0xD3, 0xA8, 0xDF][..]),
+            "BMO at 290"
+        );
+        std::fs::write(library.0.join("O1VORNAL.ovl"), overlay).unwrap();
+        assert!(
+            !codes(&ticket, &nord)
+                .iter()
+                .any(|(c, _, _)| c.starts_with("afp-")),
+            "identical copy"
+        );
+        let mut altered = overlay.to_vec();
+        altered[300] ^= 0x01;
+        std::fs::write(library.0.join("O1VORNAL.ovl"), altered).unwrap();
+        let found = codes(&ticket, &nord);
+        assert!(
+            has(
+                &found,
+                "afp-resource-differs",
+                Severity::Blocking,
+                "O1VORNAL"
+            ),
+            "{found:#?}"
+        );
+    }
+
     #[test]
     fn a_piece_too_heavy_for_any_letter_product() {
         let dir = TempDir::new("check-heavy");

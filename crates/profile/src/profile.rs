@@ -212,6 +212,11 @@ pub struct CentreProfile {
     /// unless forced (default 10).
     #[serde(default = "default_reprint_ceiling")]
     pub reprint_ceiling_percent: f64,
+    /// The centre's AFP resource library as a directory with one file per
+    /// resource (named by the resource); AFP jobs are checked against it.
+    /// Relative paths are relative to the profile file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub afp_resources: Option<PathBuf>,
 }
 
 fn invalid(key: &str, reason: impl Into<String>) -> ProfileError {
@@ -238,13 +243,17 @@ impl CentreProfile {
             path: path.to_owned(),
             source,
         })?;
-        Self::from_toml_str(&text).map_err(|e| match e {
+        let mut profile = Self::from_toml_str(&text).map_err(|e| match e {
             ProfileError::Syntax { message, .. } => ProfileError::Syntax {
                 path: Some(path.to_owned()),
                 message,
             },
             other => other,
-        })
+        })?;
+        if let Some(bundle) = &mut profile.afp_resources {
+            *bundle = path.parent().unwrap_or(Path::new("")).join(&*bundle);
+        }
+        Ok(profile)
     }
 
     /// The profile as TOML.
