@@ -1007,6 +1007,11 @@ fn example_jobs_pass_and_fail_for_their_reasons() {
     let cases = [
         ("runs", true, None),
         (
+            "court-listing",
+            true,
+            Some(("format-unsupported", tandem_core::Severity::AutoFix)),
+        ),
+        (
             "thick-file-split",
             true,
             Some(("too-many-sheets", tandem_core::Severity::AutoFix)),
