@@ -1,5 +1,6 @@
 //! `tandem`: make a print-and-mail job portable between partner centres.
 
+mod afp;
 mod balance;
 mod closed_loop;
 
@@ -71,6 +72,11 @@ enum Command {
     /// Push button: move every pending job of a centre to its partner, with
     /// one summary of what could not be moved and why (exit status 1 then).
     Failover(balance::FailoverArgs),
+    /// Summarise an AFP file: structure, page groups, pages, TLEs, resources.
+    Inspect(afp::InspectArgs),
+    /// AFP tools.
+    #[command(subcommand)]
+    Afp(afp::AfpCommand),
     /// Generate the example job of centre Nord and redirect it to centre Süd.
     Demo {
         /// Where the job and its redirected output go.
@@ -114,6 +120,8 @@ fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         }
+        Command::Inspect(args) => afp::inspect(args)?,
+        Command::Afp(command) => afp::run(command)?,
         Command::Demo {
             out,
             letters,

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tandem_afp::ResourceInventory;
 use tandem_marks::{MarkRect, SheetControl};
 use tandem_pdf::{InkArea, PdfInput};
 use tandem_plan::{JobPlan, JobSpec, PlanError, PostingClass, ProductionPlan, SheetBack};
@@ -236,58 +235,24 @@ fn check_afp_resources(
     findings: &mut Findings,
 ) -> Result<(), CoreError> {
     let centre = &profile.centre.id;
-    let bytes = std::fs::read(path).map_err(CoreError::io(path))?;
-    let inventory = ResourceInventory::of(&bytes)
-        .map_err(|e| CoreError::Incompatible(format!("{}: {e}", path.display())))?;
-    let library = profile.afp_resources.as_deref();
-    let in_library = |name: &str| -> Result<Option<String>, CoreError> {
-        match library {
-            Some(dir) => tandem_afp::bundle_hash(dir, name).map_err(CoreError::io(dir)),
-            None => Ok(None),
-        }
-    };
-    for reference in inventory.missing_inline() {
-        if in_library(&reference.name)?.is_none() {
-            findings.add(blocking(
-                "afp-resource-missing",
-                format!(
-                    "{}: {:?} {} (referenced at byte {}) is neither in the print file nor in {centre}'s resource library",
-                    path.display(),
-                    reference.kind,
-                    reference.name,
-                    reference.offset
-                ),
-            ));
-        }
+    let report = crate::afp::afp_resources(path, profile.afp_resources.as_deref())?;
+    for resource in &report.missing {
+        findings.add(blocking(
+            "afp-resource-missing",
+            format!(
+                "{}: {resource} is neither in the print file nor in {centre}'s resource library",
+                path.display()
+            ),
+        ));
     }
-    // A resource group lists a resource twice (the BRS envelope and the
-    // object inside); it matches the library when either copy does.
-    let mut by_name: std::collections::BTreeMap<&str, Vec<&tandem_afp::InlineResource>> =
-        std::collections::BTreeMap::new();
-    for resource in &inventory.inline {
-        by_name
-            .entry(resource.name.as_str())
-            .or_default()
-            .push(resource);
-    }
-    for (name, copies) in by_name {
-        let Some(theirs) = in_library(name)? else {
-            continue;
-        };
-        if copies.iter().all(|c| c.sha256 != theirs) {
-            let first = copies[0];
-            findings.add(blocking(
-                "afp-resource-differs",
-                format!(
-                    "{}: {:?} {name} at byte {} differs from {centre}'s copy of the same name (sha256 {} here, {} there)",
-                    path.display(),
-                    first.kind,
-                    first.offset,
-                    &first.sha256[..12],
-                    &theirs[..theirs.len().min(12)]
-                ),
-            ));
-        }
+    for name in &report.differing {
+        findings.add(blocking(
+            "afp-resource-differs",
+            format!(
+                "{}: inline resource {name} differs from {centre}'s copy of the same name",
+                path.display()
+            ),
+        ));
     }
     Ok(())
 }

@@ -15,6 +15,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod afp;
 mod balance;
 mod check;
 mod closed_loop;
@@ -26,6 +27,7 @@ mod manifest;
 pub mod output;
 mod redirect;
 
+pub use afp::{AfpSummary, ResourceReport, Tle, afp_resources, code_page, inspect_afp};
 pub use balance::{
     BalanceOptions, BalanceOutcome, CentreDown, FailoverSummary, MovedJob, PendingTicket,
     RefusedJob, SkippedTicket, TicketScan, balance_jobs, centre_capacity, failover,

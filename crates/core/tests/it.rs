@@ -769,6 +769,71 @@ mod check {
         );
     }
 
+    /// `tandem inspect` on corpus files, against the facts in SOURCES.md.
+    #[test]
+    fn inspect_reports_the_corpus_facts() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/afp");
+        let encoding = tandem_core::code_page("500").unwrap();
+        // hello.afp: a minimal BDT/EDT document, no pages (61 bytes).
+        let hello = tandem_core::inspect_afp(&corpus.join("afplib-hello.afp"), encoding).unwrap();
+        assert_eq!(
+            (hello.bytes, hello.fields, hello.documents, hello.pages),
+            (61, 2, 1, 0)
+        );
+        // start.afp without its TrueType container: 48 fields, one document
+        // with one page, a bar code object and overlay O1VORNAL inline.
+        let start = tandem_core::inspect_afp(
+            &corpus.join("afplib-start-inserter-dm-notruetype.afp"),
+            encoding,
+        )
+        .unwrap();
+        assert_eq!((start.fields, start.documents, start.pages), (48, 1, 1));
+        assert_eq!(start.by_name.get("BBC"), Some(&1));
+        assert!(
+            start
+                .inline
+                .iter()
+                .any(|r| r.starts_with("Overlay O1VORNAL"))
+        );
+        assert!(start.missing_inline.is_empty());
+        assert!(tandem_core::code_page("437").is_none());
+
+        // A page group with a TLE built by hand (the corpus has none): name
+        // "PLZ" (cp500 D7 D3 E9), value "12345" (F1..F5); the TLE starts at
+        // byte 9, after the BNG's X'5A' and its 8-byte introducer.
+        let mut b = Vec::new();
+        for (id, data) in [
+            ([0xD3, 0xA8, 0xAD], &[][..]),
+            (
+                [0xD3, 0xA0, 0x90],
+                &[
+                    7, 0x02, 0x0B, 0x00, 0xD7, 0xD3, 0xE9, 9, 0x36, 0x00, 0x00, 0xF1, 0xF2, 0xF3,
+                    0xF4, 0xF5,
+                ][..],
+            ),
+            ([0xD3, 0xA9, 0xAD], &[][..]),
+        ] {
+            b.push(0x5A);
+            b.extend_from_slice(&(8 + data.len() as u16).to_be_bytes());
+            b.extend_from_slice(&id);
+            b.extend_from_slice(&[0, 0, 0]);
+            b.extend_from_slice(data);
+        }
+        let dir = TempDir::new("tle");
+        std::fs::write(dir.0.join("group.afp"), &b).unwrap();
+        let group = tandem_core::inspect_afp(&dir.0.join("group.afp"), encoding).unwrap();
+        assert_eq!(group.page_groups, 1);
+        assert_eq!(group.tles.len(), 1);
+        assert_eq!(
+            (
+                group.tles[0].offset,
+                group.tles[0].name.as_str(),
+                group.tles[0].value.as_str()
+            ),
+            (9, "PLZ", "12345")
+        );
+    }
+
     #[test]
     fn a_piece_too_heavy_for_any_letter_product() {
         let dir = TempDir::new("check-heavy");
