@@ -192,9 +192,7 @@ fn output_files(plan: &ProductionPlan, profile: &CentreProfile, job_id: &str) ->
         }
     }
     if !plan.manual.is_empty() {
-        let name = profile
-            .output_file_name(job_id, 0)
-            .replace("run000", "manual");
+        let name = profile.manual_file_name(job_id);
         files.push(OutputFile {
             name,
             number: 0,

@@ -434,10 +434,24 @@ impl CentreProfile {
 
     /// The output file name of run `run` (1-based) of job `job`.
     pub fn output_file_name(&self, job: &str, run: u32) -> String {
-        self.output
-            .file_name
+        self.file_name(job, &format!("{run:03}"))
+    }
+
+    /// The output file name for the pieces of job `job` that go to manual
+    /// inserting: the template with `run{run}` (or a bare `{run}`) as `manual`.
+    pub fn manual_file_name(&self, job: &str) -> String {
+        let template = self.output.file_name.replace("run{run}", "{run}");
+        Self::fill(&template, job, &self.centre.id, "manual")
+    }
+
+    fn file_name(&self, job: &str, run: &str) -> String {
+        Self::fill(&self.output.file_name, job, &self.centre.id, run)
+    }
+
+    fn fill(template: &str, job: &str, centre: &str, run: &str) -> String {
+        template
             .replace("{job}", job)
-            .replace("{centre}", &self.centre.id)
-            .replace("{run}", &format!("{run:03}"))
+            .replace("{centre}", centre)
+            .replace("{run}", run)
     }
 }

@@ -23,6 +23,7 @@ fn example_profiles_load_and_differ() {
         sued
     );
     assert_eq!(sued.output_file_name("T1", 7), "T1-sued-run007.pdf");
+    assert_eq!(sued.manual_file_name("T1"), "T1-sued-manual.pdf");
 }
 
 #[test]
