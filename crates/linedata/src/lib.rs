@@ -37,7 +37,6 @@
 
 mod control;
 mod document;
-mod encoding;
 mod error;
 mod layout;
 mod options;
@@ -47,11 +46,11 @@ mod record;
 
 pub use control::{Action, CarriageControl, asa_action, machine_action};
 pub use document::{Document, DocumentSplitter, DocumentTrigger, FieldPosition, split_documents};
-pub use encoding::Encoding;
 pub use error::LineDataError;
 pub use layout::{FontFace, FontSpec, MAX_FONTS, MAX_LINES_PER_PAGE, PageLayout};
 pub use options::LineDataOptions;
 pub use paginate::{Line, Page, PageStart, Paginator, StructuredField};
 pub use pdf::{RenderedListing, render_pdf};
 pub use record::{LineDataFormat, Record, RecordReader};
+pub use tandem_codepage::Encoding;
 pub use tandem_ticket::MailPiece;

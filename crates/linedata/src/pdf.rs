@@ -5,10 +5,10 @@ use std::io::{BufWriter, Write};
 use pdf_writer::{Chunk, Content, Name, Rect, Ref, Str};
 use tandem_ticket::MailPiece;
 
-use crate::encoding::win_ansi;
 use crate::{
     Document, DocumentSplitter, LineDataError, LineDataOptions, Page, PageLayout, Paginator,
 };
+use tandem_codepage::win_ansi;
 
 /// What [`render_pdf`] produced besides the PDF.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,4 +1,13 @@
-//! Single-byte code pages: EBCDIC 500, 273, 1141 and Latin-1, to Unicode.
+//! Single-byte code pages for Tandem: EBCDIC 500, 273, 1141 and Latin-1, to
+//! Unicode and back. Line data and AFP (TLE values, names) share them.
+//!
+//! ```
+//! use tandem_codepage::Encoding;
+//!
+//! let cp = Encoding::from_cpgid(273).unwrap();
+//! assert_eq!(cp.decode(&[0xC0, 0xF1]), "ä1");
+//! assert_eq!(cp.encode("ä1"), Some(vec![0xC0, 0xF1]));
+//! ```
 //!
 //! The EBCDIC tables are written out here; `tests/it.rs` checks all 256 code
 //! points of each against `tests/fixtures/codepages.json`, which
@@ -57,6 +66,42 @@ impl Encoding {
         for &b in bytes {
             out.push(table[usize::from(b)]);
         }
+    }
+
+    /// The encoding of an IBM code page global id (CPGID), e.g. from a
+    /// Coded Graphic Character Set Global ID triplet: 500, 273 or 1141 (and
+    /// 819 for ISO 8859-1). `None` for any other.
+    pub fn from_cpgid(cpgid: u16) -> Option<Encoding> {
+        match cpgid {
+            500 => Some(Encoding::Ebcdic500),
+            273 => Some(Encoding::Ebcdic273),
+            1141 => Some(Encoding::Ebcdic1141),
+            819 => Some(Encoding::Latin1),
+            _ => None,
+        }
+    }
+
+    /// The IBM code page global id of this encoding.
+    pub fn cpgid(self) -> u16 {
+        match self {
+            Encoding::Ebcdic500 => 500,
+            Encoding::Ebcdic273 => 273,
+            Encoding::Ebcdic1141 => 1141,
+            Encoding::Latin1 => 819,
+        }
+    }
+
+    /// Encodes `text`; `None` when a character has no byte in this code page.
+    pub fn encode(self, text: &str) -> Option<Vec<u8>> {
+        let table = self.table();
+        text.chars()
+            .map(|c| {
+                table
+                    .iter()
+                    .position(|&t| t == c)
+                    .and_then(|b| u8::try_from(b).ok())
+            })
+            .collect()
     }
 
     /// Decodes `bytes` into a new string.
@@ -135,7 +180,7 @@ const CP1141: [char; 256] = {
 /// Encodes a character in PDF's WinAnsiEncoding (Windows-1252): the byte for
 /// the standard Courier fonts. Control characters become a space, characters
 /// the encoding lacks a `?`.
-pub(crate) fn win_ansi(c: char) -> u8 {
+pub fn win_ansi(c: char) -> u8 {
     let u = u32::from(c);
     match u {
         0x20..=0x7E => u as u8,
