@@ -113,4 +113,56 @@ pub enum AfpError {
         /// What is wrong.
         what: String,
     },
+    /// A bar code field (BDD, BDA) is too short or holds a value this crate
+    /// cannot represent.
+    #[error("{field} data at byte {offset}: {what}")]
+    BadBarCodeField {
+        /// The field's acronym.
+        field: &'static str,
+        /// Byte offset inside the field's data.
+        offset: usize,
+        /// What is wrong.
+        what: String,
+    },
+    /// Input given to a bar code object builder cannot be encoded (a bad
+    /// object name character, too much data for the symbol).
+    #[error("bar code {input} at byte {offset}: {what}")]
+    BadBarCodeInput {
+        /// Which input (`"name"`, `"data"`).
+        input: &'static str,
+        /// Byte offset inside that input.
+        offset: usize,
+        /// What is wrong.
+        what: &'static str,
+    },
+    /// A Begin field is not closed by the End of its category, an End has
+    /// no Begin, or a Begin stands where it may not (a page inside a page).
+    #[error("unbalanced structure at byte {offset}: {what}")]
+    Unbalanced {
+        /// Byte offset of the offending structured field.
+        offset: u64,
+        /// What is wrong.
+        what: String,
+    },
+    /// A structured field the structure index reads (TLE, IMM, PGD, an
+    /// include, a Begin with triplets) is too short or malformed.
+    #[error("{field} at byte {offset}: {what}")]
+    BadField {
+        /// Byte offset of the structured field.
+        offset: u64,
+        /// The field's acronym.
+        field: &'static str,
+        /// What is wrong.
+        what: String,
+    },
+    /// Text is in a code page Tandem has no table for.
+    #[error(
+        "field at byte {offset}: code page {cpgid} is not supported (supported: 500, 273, 1141, 819)"
+    )]
+    UnsupportedCodePage {
+        /// Byte offset of the field naming the code page.
+        offset: u64,
+        /// The code page global id.
+        cpgid: u16,
+    },
 }

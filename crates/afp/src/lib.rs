@@ -36,6 +36,7 @@ mod names;
 mod ptoca;
 mod reader;
 mod resources;
+mod structure;
 mod triplet;
 
 pub use error::AfpError;
@@ -46,6 +47,11 @@ pub use reader::{
     StructuredField, StructuredFields,
 };
 pub use resources::{InlineResource, ResourceInventory, ResourceKind, ResourceRef, bundle_hash};
+pub use structure::{
+    AfpIndex, Document, Include, IncludeKind, IndexOptions, MediumMapInvocation, Page,
+    PageGeometry, PageGroup, Tle, TleScope,
+};
+pub use tandem_codepage::Encoding;
 pub use triplet::{
     FQN_ATTRIBUTE_NAME, TRIPLET_ATTRIBUTE_VALUE, TRIPLET_FQN, TagLogicalElement, Triplet, Triplets,
 };

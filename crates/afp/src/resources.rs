@@ -371,7 +371,7 @@ fn brs_kind(data: &[u8]) -> ResourceKind {
 
 /// Decodes an EBCDIC (cp500) name: A–Z, 0–9, `@#$` and space; anything else
 /// becomes `?`. Trailing X'40' are trimmed first.
-fn decode_name(bytes: &[u8]) -> String {
+pub(crate) fn decode_name(bytes: &[u8]) -> String {
     let end = bytes.iter().rposition(|&b| b != 0x40).map_or(0, |i| i + 1);
     bytes[..end]
         .iter()

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use tandem_afp::{
-    ControlSequences, Framing, InlineResource, ResourceInventory, ResourceKind, ResourceRef,
-    StructuredField, StructuredFields, TagLogicalElement, Triplets, bundle_hash,
+    AfpError, AfpIndex, ControlSequences, Encoding, Framing, IncludeKind, IndexOptions,
+    InlineResource, ResourceInventory, ResourceKind, ResourceRef, StructuredField,
+    StructuredFields, TagLogicalElement, Triplets, bundle_hash,
 };
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/afp");
@@ -551,4 +552,213 @@ fn bundle_hash_matches_a_copy_and_not_an_altered_copy() {
     assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
     assert!(bundle_hash(&dir.join("missing"), "X").is_err());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---- document structure ----
+
+/// One structured field with X'5A' framing, built by hand.
+fn sf(id: [u8; 3], data: &[u8]) -> Vec<u8> {
+    let mut b = vec![0x5A];
+    b.extend_from_slice(&u16::try_from(8 + data.len()).unwrap().to_be_bytes());
+    b.extend_from_slice(&id);
+    b.extend_from_slice(&[0, 0, 0]);
+    b.extend_from_slice(data);
+    b
+}
+
+const BDT: [u8; 3] = [0xD3, 0xA8, 0xA8];
+const EDT: [u8; 3] = [0xD3, 0xA9, 0xA8];
+const BNG: [u8; 3] = [0xD3, 0xA8, 0xAD];
+const ENG: [u8; 3] = [0xD3, 0xA9, 0xAD];
+const BPG: [u8; 3] = [0xD3, 0xA8, 0xAF];
+const EPG: [u8; 3] = [0xD3, 0xA9, 0xAF];
+const TLE: [u8; 3] = [0xD3, 0xA0, 0x90];
+const IMM: [u8; 3] = [0xD3, 0xAB, 0xCC];
+const NOP: [u8; 3] = [0xD3, 0xEE, 0xEE];
+
+/// TLE data: attribute name and value triplets, plus an optional X'01'
+/// CGCSGID triplet naming `cpgid`.
+fn tle_data(name: &[u8], value: &[u8], cpgid: Option<u16>) -> Vec<u8> {
+    let mut d = vec![u8::try_from(4 + name.len()).unwrap(), 0x02, 0x0B, 0x00];
+    d.extend_from_slice(name);
+    d.extend_from_slice(&[u8::try_from(4 + value.len()).unwrap(), 0x36, 0, 0]);
+    d.extend_from_slice(value);
+    if let Some(cp) = cpgid {
+        d.extend_from_slice(&[6, 0x01, 0xFF, 0xFF]);
+        d.extend_from_slice(&cp.to_be_bytes());
+    }
+    d
+}
+
+#[test]
+fn every_corpus_file_indexes_and_counts_agree_with_the_field_listing() {
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let index = AfpIndex::build(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let f = fields(&bytes);
+        let n = |name: &str| f.iter().filter(|f| f.name() == name).count();
+        assert_eq!(index.fields as usize, f.len(), "{}", path.display());
+        assert_eq!(index.documents.len(), n("BDT"));
+        assert_eq!(index.pages.len(), n("BPG"));
+        assert_eq!(index.page_groups.len(), n("BNG"));
+        assert_eq!(index.medium_maps.len(), n("IMM"));
+        assert_eq!(index.includes.len(), n("IPS") + n("IPO") + n("IOB"));
+        assert_eq!(index.nops as usize, n("NOP"));
+        assert_eq!(index.resource_groups as usize, n("BRG"));
+        for page in &index.pages {
+            assert_eq!(field_at(&f, page.offset).name(), "BPG");
+            assert_eq!(field_at(&f, page.end_offset).name(), "EPG");
+        }
+    }
+}
+
+#[test]
+fn start_inserter_structure() {
+    let bytes = read("afplib-start-inserter-dm-notruetype.afp");
+    let index = AfpIndex::build(&bytes).unwrap();
+    assert_eq!(index.documents.len(), 1);
+    assert_eq!(index.documents[0].pages, 0..1);
+    let [imm] = index.medium_maps.as_slice() else {
+        panic!("one IMM")
+    };
+    assert_eq!((imm.name.as_str(), imm.next_page), ("MM000000", 0));
+    let [include] = index.includes.as_slice() else {
+        panic!("one include")
+    };
+    assert_eq!(include.kind, IncludeKind::PageOverlay);
+    assert_eq!((include.name.as_str(), include.page), ("O1VORNAL", Some(0)));
+    let page = &index.pages[0];
+    // The document ends the file; the page's bytes start with its BPG.
+    let edt = index.documents[0].end;
+    assert_eq!(edt, bytes.len() as u64);
+    assert_eq!(page.bytes(&bytes).first(), Some(&0x5A));
+    assert_eq!(&page.bytes(&bytes)[4..6], [0xA8, 0xAF]);
+    assert!(page.geometry.is_some());
+}
+
+#[test]
+fn page_groups_pages_tles_and_code_pages() {
+    let mut b = sf(BDT, b"\xC4\xD6\xC3\xF1\x40\x40\x40\x40");
+    // Group 1: TLEs in the default code page 500 (ü = X'DC'), an IMM, two
+    // pages with a NOP between them.
+    b.extend(sf(BNG, b"\xC7\xF1\x40\x40\x40\x40\x40\x40"));
+    b.extend(sf(
+        TLE,
+        &tle_data(b"\xD7\xD3\xE9", b"\xF8\xF0\xF3\xF3\xF1\x40\xD4\xDC", None),
+    ));
+    b.extend(sf(IMM, b"\xD4\xD4\xC4\xE4\xD7\xD3\xC5\xE7"));
+    b.extend(sf(BPG, b"\xD7\xF1\x40\x40\x40\x40\x40\x40"));
+    b.extend(sf(EPG, b""));
+    b.extend(sf(NOP, b"x"));
+    b.extend(sf(BPG, b""));
+    b.extend(sf(EPG, b""));
+    b.extend(sf(ENG, b""));
+    // Group 2: a TLE in code page 273 (ü = X'D0'), then a TLE between its
+    // pages, which makes the group interleaved.
+    b.extend(sf(BNG, b"\xC7\xF2"));
+    b.extend(sf(TLE, &tle_data(b"\xD7\xD3\xE9", b"\xD4\xD0", Some(273))));
+    b.extend(sf(BPG, b""));
+    b.extend(sf(EPG, b""));
+    let between = b.len() as u64;
+    b.extend(sf(TLE, &tle_data(b"\xC1", b"\xC2", None)));
+    b.extend(sf(BPG, b""));
+    b.extend(sf(EPG, b""));
+    b.extend(sf(ENG, b""));
+    b.extend(sf(EDT, b""));
+    let index = AfpIndex::build(&b).unwrap();
+    assert_eq!(index.documents[0].name, "DOC1");
+    assert_eq!(index.documents[0].page_groups, 0..2);
+    let [g1, g2] = index.page_groups.as_slice() else {
+        panic!("two groups")
+    };
+    assert_eq!(
+        (g1.name.as_str(), g1.pages.clone(), g1.interleaved),
+        ("G1", 0..2, None)
+    );
+    assert_eq!((g2.name.as_str(), g2.pages.clone()), ("G2", 2..4));
+    assert_eq!(g2.interleaved, Some(between));
+    let tles: Vec<_> = index
+        .group_tles(g1)
+        .iter()
+        .map(|t| (t.name.as_str(), t.value.as_str()))
+        .collect();
+    assert_eq!(tles, [("PLZ", "80331 Mü")]);
+    assert_eq!(index.group_tles(g2)[0].value, "Mü");
+    assert_eq!(index.tles.len(), 3);
+    assert_eq!(index.medium_maps[0].name, "MMDUPLEX");
+    assert_eq!(index.medium_maps[0].next_page, 0);
+    assert_eq!(index.nops, 1);
+    assert_eq!(index.pages[0].name(), "P1");
+    assert_eq!(index.pages[1].group, Some(0));
+    assert_eq!(index.group_pages(g2).len(), 2);
+    // The same bytes with another default code page decode group 1's ü
+    // differently (X'DC' is 'ü' in 500 only).
+    let options = IndexOptions {
+        default_code_page: Encoding::Ebcdic273,
+    };
+    let other = AfpIndex::build_with(&b, options).unwrap();
+    assert_ne!(other.group_tles(&other.page_groups[0])[0].value, "80331 Mü");
+}
+
+#[test]
+fn unsupported_code_pages_and_broken_structure_are_errors_with_offsets() {
+    let mut b = sf(BNG, b"");
+    let tle_at = b.len() as u64;
+    b.extend(sf(TLE, &tle_data(b"\xC1", b"\xC2", Some(37))));
+    b.extend(sf(ENG, b""));
+    assert_eq!(
+        AfpIndex::build(&b).unwrap_err(),
+        AfpError::UnsupportedCodePage {
+            offset: tle_at,
+            cpgid: 37
+        }
+    );
+    // EPG without BPG
+    let mut b = sf(BNG, b"");
+    b.extend(sf(EPG, b""));
+    let e = AfpIndex::build(&b).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "unbalanced structure at byte 9: EPG closes the BNG opened at byte 0"
+    );
+    // End without Begin
+    let e = AfpIndex::build(&sf(ENG, b"")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "unbalanced structure at byte 0: ENG without a matching Begin"
+    );
+    // Begin never closed
+    let mut b = sf(BDT, b"");
+    b.extend(sf(BPG, b""));
+    b.extend(sf(EPG, b""));
+    let e = AfpIndex::build(&b).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "unbalanced structure at byte 0: BDT is never closed"
+    );
+    // A page inside a page
+    let mut b = sf(BPG, b"");
+    b.extend(sf(BPG, b""));
+    let e = AfpIndex::build(&b).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "unbalanced structure at byte 9: BPG inside the page opened at byte 0"
+    );
+    // A TLE whose triplet runs past the end of the field
+    let mut b = sf(BNG, b"");
+    b.extend(sf(TLE, &[9, 0x02, 0x0B]));
+    let e = AfpIndex::build(&b).unwrap_err();
+    assert!(
+        matches!(&e, AfpError::BadField { offset: 9, field: "TLE", what } if what.contains("triplet at byte 0")),
+        "{e}"
+    );
+    // A short PGD in a page's active environment group
+    let mut b = sf(BPG, b"");
+    b.extend(sf([0xD3, 0xA8, 0xC9], b""));
+    b.extend(sf([0xD3, 0xA6, 0xAF], &[0, 0, 9]));
+    let e = AfpIndex::build(&b).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "PGD at byte 18: 3 bytes, a page descriptor needs 12"
+    );
 }
