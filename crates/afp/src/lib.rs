@@ -31,6 +31,7 @@
 //! # Ok::<(), tandem_afp::AfpError>(())
 //! ```
 
+mod bcoca;
 mod error;
 mod names;
 mod ptoca;
@@ -38,10 +39,19 @@ mod reader;
 mod resources;
 mod structure;
 mod triplet;
+mod validate;
 
+pub use bcoca::{
+    BDA_FLAG_NO_HRI, BDA_FLAG_SUPPRESS_SYMBOL, BarCodeData, BarCodeDescriptor,
+    DM_CONTROL_EBCDIC_TO_ASCII, DM_CONTROL_NO_ESCAPES, DataMatrixParameters, SYMBOLOGY_CODABAR,
+    SYMBOLOGY_CODE39, SYMBOLOGY_CODE128, SYMBOLOGY_DATA_MATRIX, SYMBOLOGY_EAN8, SYMBOLOGY_EAN13,
+    SYMBOLOGY_INTERLEAVED_2OF5, SYMBOLOGY_MAXICODE, SYMBOLOGY_MSI, SYMBOLOGY_PDF417,
+    SYMBOLOGY_POSTNET, SYMBOLOGY_QR_CODE, SYMBOLOGY_RM4SCC, SYMBOLOGY_UPC_A, SYMBOLOGY_UPC_E,
+    SYMBOLOGY_USPS_FOUR_STATE, data_matrix_object, data_matrix_square_size,
+};
 pub use error::AfpError;
 pub use names::sf_name;
-pub use ptoca::{ControlSequence, ControlSequences, PTOCA_ESCAPE, function_name};
+pub use ptoca::{ControlSequence, ControlSequences, PTOCA_ESCAPE, PtocaBuilder, function_name};
 pub use reader::{
     CARRIAGE_CONTROL, FLAG_EXTENSION, FLAG_PADDING, FLAG_SEGMENTED, Framing, MIN_LENGTH,
     StructuredField, StructuredFields,
@@ -55,3 +65,4 @@ pub use tandem_codepage::Encoding;
 pub use triplet::{
     FQN_ATTRIBUTE_NAME, TRIPLET_ATTRIBUTE_VALUE, TRIPLET_FQN, TagLogicalElement, Triplet, Triplets,
 };
+pub use validate::validate;

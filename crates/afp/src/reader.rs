@@ -58,7 +58,8 @@ impl Framing {
     /// prefix starts with X'5A', i.e. a first record of 23,040 bytes or
     /// more, is not detected; use [`StructuredFields::with_framing`].)
     pub fn detect(bytes: &[u8]) -> Framing {
-        if bytes.is_empty() || bytes[0] == CARRIAGE_CONTROL {
+        // Fewer than two bytes hold no length prefix; reading reports them.
+        if bytes.len() < 2 || bytes[0] == CARRIAGE_CONTROL {
             return Framing::CarriageControl;
         }
         let prefix = be16(bytes, 0);

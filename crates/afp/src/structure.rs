@@ -212,7 +212,8 @@ pub struct Include {
     pub page: Option<u32>,
 }
 
-/// The structure of an AFP file: see the [module documentation](self).
+/// The structure of an AFP file: documents, page groups, pages and what
+/// stands in them, as byte offsets into the input.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AfpIndex {
     /// How the records are framed.

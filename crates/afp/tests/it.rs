@@ -762,3 +762,94 @@ fn unsupported_code_pages_and_broken_structure_are_errors_with_offsets() {
         "PGD at byte 18: 3 bytes, a page descriptor needs 12"
     );
 }
+
+/// Replays the committed fuzz corpus (`fuzz/corpus/afp`) and every crash
+/// reproducer (`fuzz/regressions/afp`) through the same steps as the fuzz
+/// target: no input may panic, and a file whose fields all read must
+/// round-trip.
+#[test]
+fn fuzz_corpus_and_reproducers_replay_without_panics() {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let mut replayed = 0;
+    for dir in ["corpus/afp", "regressions/afp"] {
+        for entry in std::fs::read_dir(fuzz.join(dir)).unwrap() {
+            let data = std::fs::read(entry.unwrap().path()).unwrap();
+            let _ = tandem_afp::validate(&data, IndexOptions::default());
+            if let Ok(f) = StructuredFields::new(&data).collect::<Result<Vec<_>, _>>() {
+                assert_eq!(
+                    f.iter().flat_map(|f| f.raw.to_vec()).collect::<Vec<_>>(),
+                    data
+                );
+            }
+            replayed += 1;
+        }
+    }
+    assert!(replayed > 8, "{replayed}");
+}
+
+// ---- fixtures made with Apache FOP (see tests/fixtures/fop/README.md) ----
+
+/// `letters.afp` is indexed as FOP's PDF of the same XSL-FO shows it: page
+/// and group counts, pages per group and page sizes from the PDF, TLE
+/// values and IMM names from the XSL-FO (`expected.json`, written by
+/// `make-fixtures.py` without our reader).
+#[test]
+fn fop_letters_match_the_pdf_and_the_xsl_fo() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fop");
+    let bytes = std::fs::read(dir.join("letters.afp")).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let index = AfpIndex::build(&bytes).unwrap();
+    assert_eq!(
+        index.pages.len() as u64,
+        expected["pages"].as_u64().unwrap()
+    );
+    assert_eq!(
+        index.page_groups.len() as u64,
+        expected["page_groups"].as_u64().unwrap()
+    );
+    let groups = expected["groups"].as_array().unwrap();
+    let mut nops = 0;
+    for (group, want) in index.page_groups.iter().zip(groups) {
+        let tles: Vec<(String, String)> = index
+            .group_tles(group)
+            .iter()
+            .map(|t| (t.name.clone(), t.value.clone()))
+            .collect();
+        let want_tles: Vec<(String, String)> = want["tles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t[0].as_str().unwrap().into(), t[1].as_str().unwrap().into()))
+            .collect();
+        assert_eq!(tles, want_tles, "group {}", group.name);
+        let imm = index
+            .medium_maps
+            .iter()
+            .find(|m| (group.offset..group.end).contains(&m.offset))
+            .map(|m| m.name.as_str());
+        assert_eq!(imm, want["imm"].as_str(), "group {}", group.name);
+        let pages = index.group_pages(group);
+        assert_eq!(pages.len() as u64, want["pages"].as_u64().unwrap());
+        let images = index
+            .includes
+            .iter()
+            .filter(|i| i.page.is_some_and(|p| group.pages.contains(&p)))
+            .count();
+        assert_eq!(
+            images as u64,
+            want["images"].as_u64().unwrap(),
+            "group {}",
+            group.name
+        );
+        for (page, size) in pages.iter().zip(want["page_sizes_pt"].as_array().unwrap()) {
+            let g = page.geometry.expect("every FOP page has a PGD");
+            let mm = |pt: &serde_json::Value| pt.as_f64().unwrap() * 25.4 / 72.0;
+            // FOP writes 240 units per inch: sizes agree to one unit.
+            assert!((g.width_mm() - mm(&size[0])).abs() < 0.11, "{g:?} {size}");
+            assert!((g.height_mm() - mm(&size[1])).abs() < 0.11, "{g:?} {size}");
+        }
+        nops += want["nops"].as_u64().unwrap();
+    }
+    assert_eq!(index.nops, nops);
+}
