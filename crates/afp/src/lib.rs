@@ -40,6 +40,7 @@ mod resources;
 mod structure;
 mod triplet;
 mod validate;
+mod writer;
 
 pub use bcoca::{
     BDA_FLAG_NO_HRI, BDA_FLAG_SUPPRESS_SYMBOL, BarCodeData, BarCodeDescriptor,
@@ -59,10 +60,11 @@ pub use reader::{
 pub use resources::{InlineResource, ResourceInventory, ResourceKind, ResourceRef, bundle_hash};
 pub use structure::{
     AfpIndex, Document, Include, IncludeKind, IndexOptions, MediumMapInvocation, Page,
-    PageGeometry, PageGroup, Tle, TleScope,
+    PageGeometry, PageGroup, TextUnits, Tle, TleScope,
 };
 pub use tandem_codepage::Encoding;
 pub use triplet::{
     FQN_ATTRIBUTE_NAME, TRIPLET_ATTRIBUTE_VALUE, TRIPLET_FQN, TagLogicalElement, Triplet, Triplets,
 };
 pub use validate::validate;
+pub use writer::{AfpWriter, AreaMm, MAX_FIELD_DATA, PageMarks, WriteError, blank_page};

@@ -121,6 +121,57 @@ impl PageGeometry {
     }
 }
 
+/// The measurement units of a page's text (from its PTD, else its PGD):
+/// what positions in a presentation text object added to the page mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextUnits {
+    /// Unit base: 0 = ten inches, 1 = ten centimetres.
+    pub unit_base: u8,
+    /// Units per unit base along X (inline).
+    pub x_per_base: u16,
+    /// Units per unit base along Y (baseline).
+    pub y_per_base: u16,
+}
+
+impl TextUnits {
+    /// Units of 1/1440 inch, what PTOCA producers commonly use.
+    pub const TWIPS: TextUnits = TextUnits {
+        unit_base: 0,
+        x_per_base: 14_400,
+        y_per_base: 14_400,
+    };
+
+    fn base_mm(&self) -> f64 {
+        if self.unit_base == 1 { 100.0 } else { 254.0 }
+    }
+
+    fn to_units(&self, mm: f64, per_base: u16) -> Option<i16> {
+        let units = (mm * f64::from(per_base) / self.base_mm()).round();
+        (0.0..=f64::from(i16::MAX))
+            .contains(&units)
+            .then_some(units as i16)
+    }
+
+    /// `mm` along X in units; `None` when negative or beyond X'7FFF'.
+    pub fn x(&self, mm: f64) -> Option<i16> {
+        self.to_units(mm, self.x_per_base)
+    }
+
+    /// `mm` along Y in units; `None` when negative or beyond X'7FFF'.
+    pub fn y(&self, mm: f64) -> Option<i16> {
+        self.to_units(mm, self.y_per_base)
+    }
+
+    /// X units per ten inches (what OBD and BDD fields take).
+    pub fn x_per_10_inches(&self) -> u16 {
+        if self.unit_base == 1 {
+            (f64::from(self.x_per_base) * 2.54).round() as u16
+        } else {
+            self.x_per_base
+        }
+    }
+}
+
 /// A page (BPG…EPG).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
@@ -137,6 +188,8 @@ pub struct Page {
     pub group: Option<u32>,
     /// Size and units from the page's PGD, if it has one.
     pub geometry: Option<PageGeometry>,
+    /// Text units from the page's PTD, if it has one.
+    pub text: Option<TextUnits>,
 }
 
 impl Page {
@@ -148,6 +201,34 @@ impl Page {
     /// The page's bytes from BPG to EPG inclusive.
     pub fn bytes<'a>(&self, input: &'a [u8]) -> &'a [u8] {
         slice(input, self.offset..self.end)
+    }
+
+    /// The page's bytes from BPG up to (not including) its EPG.
+    pub fn content<'a>(&self, input: &'a [u8]) -> &'a [u8] {
+        slice(input, self.offset..self.end_offset)
+    }
+
+    /// The page's EPG field.
+    pub fn end_field<'a>(&self, input: &'a [u8]) -> &'a [u8] {
+        slice(input, self.end_offset..self.end)
+    }
+
+    /// The units a presentation text object added to this page is measured
+    /// in: the page's PTD, else its PGD; `None` when it has neither.
+    pub fn text_units(&self) -> Option<TextUnits> {
+        self.text.or(self.geometry.map(|g| TextUnits {
+            unit_base: g.unit_base,
+            x_per_base: g.x_units_per_base,
+            y_per_base: g.y_units_per_base,
+        }))
+    }
+
+    /// The data of the page's PGD field (for a blank page of the same size).
+    pub fn descriptor<'a>(&self, input: &'a [u8]) -> Option<&'a [u8]> {
+        StructuredFields::new(self.content(input))
+            .map_while(Result::ok)
+            .find(|f| f.name() == "PGD")
+            .map(|f| f.data)
     }
 }
 
@@ -431,6 +512,7 @@ impl Builder {
                     end: f.offset,
                     group: self.groups.last().copied(),
                     geometry: None,
+                    text: None,
                 });
                 self.page = Some(index);
             }
@@ -611,6 +693,24 @@ impl Builder {
                         y_units_per_base: u16::from_be_bytes([d[4], d[5]]),
                         width: u24(6),
                         height: u24(9),
+                    });
+                }
+            }
+            "PTD" => {
+                if let (Some(page), Some(open)) = (in_page, self.stack.last())
+                    && open.category == CATEGORY_ACTIVE_ENVIRONMENT
+                {
+                    let d = f.data;
+                    if d.len() < 6 {
+                        return Err(Self::bad(
+                            f,
+                            format!("{} bytes, a text descriptor needs 6", d.len()),
+                        ));
+                    }
+                    self.index.pages[page as usize].text = Some(TextUnits {
+                        unit_base: d[0],
+                        x_per_base: u16::from_be_bytes([d[2], d[3]]),
+                        y_per_base: u16::from_be_bytes([d[4], d[5]]),
                     });
                 }
             }

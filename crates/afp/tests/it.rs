@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use tandem_afp::{
-    AfpError, AfpIndex, ControlSequences, Encoding, Framing, IncludeKind, IndexOptions,
-    InlineResource, ResourceInventory, ResourceKind, ResourceRef, StructuredField,
-    StructuredFields, TagLogicalElement, Triplets, bundle_hash,
+    AfpError, AfpIndex, AfpWriter, AreaMm, ControlSequences, Encoding, Framing, IncludeKind,
+    IndexOptions, InlineResource, PageMarks, ResourceInventory, ResourceKind, ResourceRef,
+    StructuredField, StructuredFields, TagLogicalElement, Triplets, bundle_hash,
 };
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/afp");
@@ -852,4 +852,124 @@ fn fop_letters_match_the_pdf_and_the_xsl_fo() {
         nops += want["nops"].as_u64().unwrap();
     }
     assert_eq!(index.nops, nops);
+}
+
+// ---- writer ----
+
+#[test]
+fn writer_copies_every_file_byte_for_byte() {
+    let mut files = corpus_files();
+    files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fop/letters.afp"));
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let mut writer = AfpWriter::new(Vec::new());
+        for field in StructuredFields::new(&bytes) {
+            writer.copy(field.unwrap().raw).unwrap();
+        }
+        assert_eq!(writer.into_inner().unwrap(), bytes, "{}", path.display());
+    }
+}
+
+/// Adds a white-out and two bars to the first page of the FOP letters and
+/// reads the rules back: positions hand-computed in FOP's 240 units per
+/// inch (x = mm / 25.4 * 240).
+#[test]
+fn page_marks_are_rules_in_the_pages_units_before_its_epg() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fop");
+    let bytes = std::fs::read(dir.join("letters.afp")).unwrap();
+    let index = AfpIndex::build(&bytes).unwrap();
+    let page = index.pages[0];
+    let units = page.text_units().unwrap();
+    assert_eq!(units.x_per_10_inches(), 2400);
+    let mut marks = PageMarks::new(units);
+    let area = |x, y, width, height| AreaMm {
+        x,
+        y,
+        width,
+        height,
+    };
+    marks.white_out(&area(0.0, 100.0, 20.0, 40.0)).unwrap();
+    marks.bar(&area(5.0, 60.0, 12.0, 0.5)).unwrap();
+    marks.bar(&area(5.0, 64.2333, 12.0, 0.5)).unwrap();
+    marks.data_matrix(6.0, 150.0, 0.5, b"JOB|P1|1/2").unwrap();
+    let added = marks.finish();
+
+    let mut writer = AfpWriter::new(Vec::new());
+    writer.copy(&bytes[..page.end_offset as usize]).unwrap();
+    writer.built(&added).unwrap();
+    writer.copy(&bytes[page.end_offset as usize..]).unwrap();
+    let out = writer.into_inner().unwrap();
+    assert_eq!(out.len(), bytes.len() + added.len());
+
+    let again = AfpIndex::build(&out).unwrap();
+    assert_eq!(again.pages.len(), index.pages.len());
+    let page = again.pages[0];
+    let f = fields(page.bytes(&out));
+    let n = names(&f);
+    let tail = [
+        "BPT", "PTX", "EPT", "BBC", "BOG", "OBD", "OBP", "MBC", "BDD", "EOG", "BDA", "EBC", "EPG",
+    ];
+    assert_eq!(n[n.len() - tail.len()..], tail);
+    let ptx = f[f.len() - tail.len() + 1];
+    let seq: Vec<(&str, Vec<u8>)> = ControlSequences::new(ptx.data)
+        .map(|c| {
+            let c = c.unwrap();
+            (c.name(), c.data.to_vec())
+        })
+        .collect();
+    // x 0 mm → 0, y 100 mm → 945, 20 mm → 189, 40 mm → 378 units;
+    // 5 mm → 47, 60 mm → 567, 64.2333 mm → 607, 12 mm → 113, 0.5 mm → 5.
+    let expected: Vec<(&str, Vec<u8>)> = vec![
+        ("STC", vec![0xFF, 0x08, 0x00]),
+        ("AMI", vec![0, 0]),
+        ("AMB", vec![0x03, 0xB1]),
+        ("DIR", vec![0x00, 0xBD, 0x01, 0x7A, 0x00]),
+        ("STC", vec![0x00, 0x08, 0x00]),
+        ("AMI", vec![0, 47]),
+        ("AMB", vec![0x02, 0x37]),
+        ("DIR", vec![0, 113, 0, 5, 0]),
+        ("AMI", vec![0, 47]),
+        ("AMB", vec![0x02, 0x5F]),
+        ("DIR", vec![0, 113, 0, 5, 0]),
+    ];
+    assert_eq!(seq, expected);
+    let bdd = f.iter().find(|f| f.name() == "BDD").unwrap();
+    let bdd = tandem_afp::BarCodeDescriptor::parse(bdd.data).unwrap();
+    assert_eq!(bdd.symbology, tandem_afp::SYMBOLOGY_DATA_MATRIX);
+    let bda = f.iter().find(|f| f.name() == "BDA").unwrap();
+    let bda = tandem_afp::BarCodeData::parse(bda.data, bdd.symbology).unwrap();
+    assert_eq!(bda.data, b"JOB|P1|1/2");
+    // 6 mm, 150 mm → 57, 1417 units
+    let obp = f.iter().find(|f| f.name() == "OBP").unwrap();
+    assert_eq!(&obp.data[2..8], [0, 0, 57, 0, 0x05, 0x89]);
+}
+
+#[test]
+fn new_fields_take_the_framing_of_a_length_prefixed_input() {
+    let bytes = read("afplib-start-inserter-dm-notruetype.afp");
+    let framing = Framing::LengthPrefixed {
+        carriage_control: false,
+        prefix_counts_itself: false,
+    };
+    let mut writer = AfpWriter::with_framing(Vec::new(), framing);
+    writer.field([0xD3, 0xEE, 0xEE], b"note").unwrap();
+    writer
+        .built(&tandem_afp::blank_page(&[
+            0, 0, 9, 0x60, 9, 0x60, 0, 7, 0xC0, 0, 0x0A, 0xF6,
+        ]))
+        .unwrap();
+    let out = writer.into_inner().unwrap();
+    let f: Vec<_> = StructuredFields::with_framing(&out, framing)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names(&f), ["NOP", "BPG", "BAG", "PGD", "EAG", "EPG"]);
+    assert_eq!(f[0].data, b"note");
+    let index = AfpIndex::build(&out).unwrap();
+    let g = index.pages[0].geometry.unwrap();
+    assert!((g.width_mm() - 210.0).abs() < 0.1 && (g.height_mm() - 297.0).abs() < 0.1);
+    drop(bytes);
+    assert!(matches!(
+        AfpWriter::new(Vec::new()).field([0xD3, 0xEE, 0xEE], &vec![0; 40_000]),
+        Err(tandem_afp::WriteError::FieldTooLong { len: 40_000, .. })
+    ));
 }
