@@ -145,7 +145,7 @@ impl TextUnits {
         if self.unit_base == 1 { 100.0 } else { 254.0 }
     }
 
-    fn to_units(&self, mm: f64, per_base: u16) -> Option<i16> {
+    fn units_of(&self, mm: f64, per_base: u16) -> Option<i16> {
         let units = (mm * f64::from(per_base) / self.base_mm()).round();
         (0.0..=f64::from(i16::MAX))
             .contains(&units)
@@ -154,12 +154,12 @@ impl TextUnits {
 
     /// `mm` along X in units; `None` when negative or beyond X'7FFF'.
     pub fn x(&self, mm: f64) -> Option<i16> {
-        self.to_units(mm, self.x_per_base)
+        self.units_of(mm, self.x_per_base)
     }
 
     /// `mm` along Y in units; `None` when negative or beyond X'7FFF'.
     pub fn y(&self, mm: f64) -> Option<i16> {
-        self.to_units(mm, self.y_per_base)
+        self.units_of(mm, self.y_per_base)
     }
 
     /// X units per ten inches (what OBD and BDD fields take).
