@@ -33,6 +33,7 @@
 
 mod bcoca;
 mod error;
+mod input;
 mod names;
 mod ptoca;
 mod reader;
@@ -51,6 +52,7 @@ pub use bcoca::{
     SYMBOLOGY_USPS_FOUR_STATE, data_matrix_object, data_matrix_square_size,
 };
 pub use error::AfpError;
+pub use input::AfpFile;
 pub use names::sf_name;
 pub use ptoca::{ControlSequence, ControlSequences, PTOCA_ESCAPE, PtocaBuilder, function_name};
 pub use reader::{

@@ -202,7 +202,10 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
         let scratch = std::env::temp_dir().join(format!("tandem-check-{}", ticket.id));
         let job = crate::redirect::open_job_input(ticket, &scratch)?;
         let plan = JobPlan::new(&job.pieces, ticket.plex, u64::MAX)?;
-        pages_checked = check_pages(ticket, profile, &job.input, &plan, &mut findings)?;
+        // Only PDF and line data are read here (`readable` above).
+        if let crate::redirect::PrintData::Pdf(input) = &job.data {
+            pages_checked = check_pages(ticket, profile, input, &plan, &mut findings)?;
+        }
         check_plan(ticket, profile, &job.pieces, &mut findings);
     } else if readable.len() > 1 {
         findings.add(blocking(

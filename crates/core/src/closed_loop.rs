@@ -285,12 +285,8 @@ pub fn redirect_with_journal(
     if !inside {
         // Planned before any output exists.
         let mut journal = SqliteJournal::open(&journal_path)?;
-        let print_file = ticket
-            .print_files
-            .first()
-            .ok_or_else(|| CoreError::Incompatible("the job has no print file".into()))?;
-        let pages = PdfInput::open(&print_file.path)?.page_count() as u64;
-        let pieces = job_pieces(ticket, pages)?;
+        // PDF, line data (laid out next to the output) or AFP page groups.
+        let pieces = crate::redirect::open_job_input(ticket, out_dir)?.pieces;
         let at = clock.now();
         let planned: Vec<NewEvent> = pieces
             .iter()

@@ -18,6 +18,8 @@ pub struct SheetMarks {
     /// The DataMatrix symbol and where it goes (top-left corner and module
     /// size in mm).
     pub data_matrix: Option<(DataMatrixSymbol, MarkRect)>,
+    /// The DataMatrix payload (what AFP output hands the printer to encode).
+    pub data_matrix_text: Option<String>,
 }
 
 /// Encodes the partner's marks for one sheet.
@@ -33,9 +35,11 @@ pub fn sheet_marks(
         marks.bars.extend(code.draw(sheet)?);
     }
     if let Some(code) = &profile.marks.data_matrix {
-        let symbol = code.encode(&code.payload(sheet))?;
+        let payload = code.payload(sheet);
+        let symbol = code.encode(&payload)?;
         let area = code.area(&symbol);
         marks.data_matrix = Some((symbol, area));
+        marks.data_matrix_text = Some(payload);
     }
     Ok(marks)
 }

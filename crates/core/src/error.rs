@@ -16,6 +16,22 @@ pub enum CoreError {
     /// A line-data listing cannot be laid out.
     #[error(transparent)]
     LineData(#[from] tandem_linedata::LineDataError),
+    /// An AFP print file cannot be read.
+    #[error("{path}: {source}")]
+    Afp {
+        /// The print file.
+        path: PathBuf,
+        /// What the reader said (with the byte offset).
+        source: tandem_afp::AfpError,
+    },
+    /// AFP output cannot be written.
+    #[error("{path}: {source}")]
+    AfpWrite {
+        /// The output file.
+        path: PathBuf,
+        /// What the writer said.
+        source: tandem_afp::WriteError,
+    },
     /// The plan cannot be made.
     #[error(transparent)]
     Plan(#[from] tandem_plan::PlanError),

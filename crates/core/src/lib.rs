@@ -16,6 +16,7 @@
 //! ```
 
 mod afp;
+mod afp_job;
 mod balance;
 mod check;
 mod closed_loop;

@@ -14,7 +14,8 @@ use tandem_profile::CentreProfile;
 use tandem_ticket::{DataFormat, Delimiting, JobTicket, MailPiece, Plex, read_index_file};
 
 use crate::CoreError;
-use crate::draw::{FORM_NAME, address_carrier_content, page_content, sheet_marks};
+use crate::afp_job::{AfpJob, AfpRun, OutputPage, PageAdditions};
+use crate::draw::{FORM_NAME, SheetMarks, address_carrier_content, page_content, sheet_marks};
 use crate::manifest::{InputFile, Manifest, PieceEntry, RunEntry, Totals};
 use crate::output::{AtomicFile, StagedDir, sha256_file, write_atomically};
 
@@ -52,15 +53,28 @@ pub fn job_pieces(ticket: &JobTicket, total_pages: u64) -> Result<Vec<MailPiece>
                     .into(),
             ));
         }
+        Delimiting::AfpPageGroups { .. } => {
+            return Err(CoreError::Incompatible(
+                "an AFP job's pieces are its page groups (see open_job_input)".into(),
+            ));
+        }
     };
     tandem_ticket::validate_pieces(&pieces, total_pages)?;
     Ok(pieces)
 }
 
-/// The print data of a job as PDF pages with its mail pieces.
+/// A job's pages: PDF (as given, or laid out from line data) or AFP.
+pub(crate) enum PrintData {
+    /// PDF pages.
+    Pdf(PdfInput),
+    /// An AFP file whose page groups are the pieces.
+    Afp(AfpJob),
+}
+
+/// The print data of a job with its mail pieces.
 pub(crate) struct JobInput {
     /// The pages.
-    pub(crate) input: PdfInput,
+    pub(crate) data: PrintData,
     /// Their number.
     pub(crate) pages: u64,
     /// The pieces, checked to cover every page once.
@@ -83,17 +97,29 @@ pub(crate) fn open_job_input(ticket: &JobTicket, scratch: &Path) -> Result<JobIn
         let pieces = rendered.pieces.clone();
         tandem_ticket::validate_pieces(&pieces, pages)?;
         return Ok(JobInput {
-            input,
+            data: PrintData::Pdf(input),
             pages,
             pieces,
             rendered: Some(rendered),
+        });
+    }
+    if let Delimiting::AfpPageGroups { afp_page_groups } = &ticket.documents {
+        let job = AfpJob::open(&print_file.path, afp_page_groups)?;
+        let pages = job.page_count();
+        let pieces = job.pieces.clone();
+        tandem_ticket::validate_pieces(&pieces, pages)?;
+        return Ok(JobInput {
+            data: PrintData::Afp(job),
+            pages,
+            pieces,
+            rendered: None,
         });
     }
     let input = PdfInput::open(&print_file.path)?;
     let pages = input.page_count() as u64;
     let pieces = job_pieces(ticket, pages)?;
     Ok(JobInput {
-        input,
+        data: PrintData::Pdf(input),
         pages,
         pieces,
         rendered: None,
@@ -110,12 +136,22 @@ fn check_partner(ticket: &JobTicket, profile: &CentreProfile) -> Result<(), Core
         )));
     };
     let line_data = matches!(ticket.documents, Delimiting::LineData { .. });
-    match file.format {
-        DataFormat::Pdf if !line_data => {}
-        DataFormat::LineData if line_data => {}
+    let afp = matches!(ticket.documents, Delimiting::AfpPageGroups { .. });
+    // What the partner's printers are fed: AFP stays AFP; PDF and line data
+    // (laid out) are printed as PDF.
+    let output = match file.format {
+        DataFormat::Pdf if !line_data && !afp => DataFormat::Pdf,
+        DataFormat::LineData if line_data => DataFormat::Pdf,
+        DataFormat::Afp if afp => DataFormat::Afp,
         DataFormat::Afp => {
             return Err(CoreError::Incompatible(format!(
-                "{}: AFP print files cannot be redirected yet",
+                "{}: an AFP print file needs `[documents.afp_page_groups]` (its page groups are the pieces)",
+                file.path.display()
+            )));
+        }
+        _ if afp => {
+            return Err(CoreError::Incompatible(format!(
+                "{}: `[documents.afp_page_groups]` applies to AFP print files only",
                 file.path.display()
             )));
         }
@@ -125,11 +161,16 @@ fn check_partner(ticket: &JobTicket, profile: &CentreProfile) -> Result<(), Core
                 file.path.display()
             )));
         }
-    }
-    if !profile.printer.formats.contains(&DataFormat::Pdf) {
+    };
+    if !profile.printer.formats.contains(&output) {
         return Err(CoreError::Incompatible(format!(
-            "{} does not print PDF",
-            profile.centre.id
+            "{} does not print {}",
+            profile.centre.id,
+            if output == DataFormat::Afp {
+                "AFP"
+            } else {
+                "PDF"
+            }
         )));
     }
     if ticket.plex == Plex::Duplex && !profile.printer.duplex {
@@ -231,7 +272,7 @@ pub fn redirect(
         });
     }
     let JobInput {
-        input,
+        data,
         pages: total_pages,
         pieces,
         rendered: _rendered,
@@ -242,7 +283,19 @@ pub fn redirect(
         &profile.target_centre(),
     )?;
     let artwork = open_artwork(ticket, &plan)?;
-    let files = output_files(&plan, profile, &ticket.id);
+    let mut files = output_files(&plan, profile, &ticket.id);
+    if let PrintData::Afp(_) = data {
+        for file in &mut files {
+            file.name = afp_file_name(&file.name);
+        }
+        // AFP carries no artwork pages and no address-carrier rendering.
+        if let Some(printed) = plan.printed_inserts.first() {
+            return Err(CoreError::Incompatible(format!(
+                "piece {}: insert {} must be printed at the partner, which AFP output cannot do",
+                printed.piece_id, printed.insert
+            )));
+        }
+    }
     let pages_per_sheet: u64 = if ticket.plex == Plex::Duplex { 2 } else { 1 };
     let manual_sheets: u64 = plan
         .manual
@@ -278,20 +331,40 @@ pub fn redirect(
     for file in &files {
         let first_entry = entries.len();
         let path = staged.path().join(&file.name);
-        let mut pdf = PdfWriter::new(AtomicFile::create(&path)?)?;
-        let mut importer = PageImporter::new(&input);
-        let mut artwork_importers: BTreeMap<&str, PageImporter<'_>> = artwork
-            .iter()
-            .map(|(name, input)| (name.as_str(), PageImporter::new(input)))
-            .collect();
+        let mut out = match &data {
+            PrintData::Pdf(input) => RunOutput::Pdf {
+                pdf: PdfWriter::new(AtomicFile::create(&path)?)?,
+                importer: PageImporter::new(input),
+                artwork: artwork
+                    .iter()
+                    .map(|(name, input)| (name.as_str(), PageImporter::new(input)))
+                    .collect(),
+            },
+            PrintData::Afp(job) => RunOutput::Afp(AfpRun::create(
+                job,
+                &path,
+                profile
+                    .marks
+                    .data_matrix
+                    .as_ref()
+                    .map_or(0.5, |d| d.module_mm),
+            )?),
+        };
         let mut pieces_in_file = 0;
         let mut sheets_in_file = 0;
         match &file.content {
             FileContent::Sets(sets) => {
                 for set in &plan.sets[sets.clone()] {
-                    let first_page = pdf.page_count() as u64 + 1;
+                    let first_page = out.page_count() + 1;
                     let first_sequence = writer.sequence;
-                    writer.write_set(&mut pdf, &mut importer, &mut artwork_importers, set)?;
+                    match &mut out {
+                        RunOutput::Pdf {
+                            pdf,
+                            importer,
+                            artwork,
+                        } => writer.write_set(pdf, importer, artwork, set)?,
+                        RunOutput::Afp(run) => writer.write_afp_set(run, set)?,
+                    }
                     entries.push(PieceEntry {
                         piece_id: set.piece_id.clone(),
                         part: set.part,
@@ -303,7 +376,7 @@ pub fn redirect(
                         pages: document_pages(set),
                         source_first_page: pieces[set.piece].first_page,
                         first_page,
-                        last_page: pdf.page_count() as u64,
+                        last_page: out.page_count(),
                         first_sequence,
                         last_sequence: writer.sequence - 1,
                         envelope: set.envelope.clone(),
@@ -321,9 +394,14 @@ pub fn redirect(
             }
             FileContent::Manual => {
                 for manual in &plan.manual {
-                    let first_page = pdf.page_count() as u64 + 1;
+                    let first_page = out.page_count() + 1;
                     let first_sequence = writer.sequence;
-                    let sheets = writer.write_manual(&mut pdf, &mut importer, manual.piece)?;
+                    let sheets = match &mut out {
+                        RunOutput::Pdf { pdf, importer, .. } => {
+                            writer.write_manual(pdf, importer, manual.piece)?
+                        }
+                        RunOutput::Afp(run) => writer.write_afp_manual(run, manual.piece)?,
+                    };
                     entries.push(PieceEntry {
                         piece_id: manual.piece_id.clone(),
                         part: 1,
@@ -335,7 +413,7 @@ pub fn redirect(
                         pages: manual.page_count,
                         source_first_page: manual.first_page,
                         first_page,
-                        last_page: pdf.page_count() as u64,
+                        last_page: out.page_count(),
                         first_sequence,
                         last_sequence: writer.sequence - 1,
                         envelope: String::new(),
@@ -352,14 +430,17 @@ pub fn redirect(
                 }
             }
         }
-        let pages = pdf.page_count() as u64;
+        let pages = out.page_count();
         if pages != sheets_in_file * pages_per_sheet {
             // A page lost here would be a piece in the wrong envelope later.
             return Err(CoreError::io(&path)(std::io::Error::other(format!(
                 "wrote {pages} pages for {sheets_in_file} sheets"
             ))));
         }
-        let (sha256, bytes) = pdf.finish()?.commit()?;
+        let (sha256, bytes) = match out {
+            RunOutput::Pdf { pdf, .. } => pdf.finish()?.commit()?,
+            RunOutput::Afp(run) => run.finish()?,
+        };
         // Closed loop: the inserter's control file beside the run.
         crate::closed_loop::write_control_file(
             staged.path(),
@@ -428,6 +509,36 @@ pub fn redirect(
     })
 }
 
+/// One output file being written.
+enum RunOutput<'a> {
+    /// A PDF file: pages imported from the PDF input and artwork.
+    Pdf {
+        pdf: PdfWriter<AtomicFile>,
+        importer: PageImporter<'a>,
+        artwork: BTreeMap<&'a str, PageImporter<'a>>,
+    },
+    /// An AFP file: page groups copied from the AFP input.
+    Afp(AfpRun<'a>),
+}
+
+impl RunOutput<'_> {
+    fn page_count(&self) -> u64 {
+        match self {
+            RunOutput::Pdf { pdf, .. } => pdf.page_count() as u64,
+            RunOutput::Afp(run) => run.page_count(),
+        }
+    }
+}
+
+/// The name of an AFP run file: the profile's template with `.afp` for
+/// `.pdf` (or `.afp` appended).
+fn afp_file_name(name: &str) -> String {
+    match name.strip_suffix(".pdf") {
+        Some(stem) => format!("{stem}.afp"),
+        None => format!("{name}.afp"),
+    }
+}
+
 /// Pages of the print data in a set.
 fn document_pages(set: &PlannedSet) -> u32 {
     set.sheets
@@ -487,30 +598,8 @@ impl<'a> SheetWriter<'a> {
         artwork: &mut BTreeMap<&str, PageImporter<'a>>,
         set: &PlannedSet,
     ) -> Result<(), CoreError> {
-        let sheets = set.sheet_count();
-        let feeders = set
-            .feeders
-            .iter()
-            .filter(|f| (1..=8).contains(*f))
-            .fold(0u8, |mask, f| mask | 1 << (f - 1));
         for (i, sheet) in set.sheets.iter().enumerate() {
-            let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            let mut control = SheetControl::new(
-                &self.ticket.id,
-                &set.piece_id,
-                self.sequence,
-                number,
-                sheets,
-            );
-            if number == sheets {
-                // Selective feeds ride on the sheet that closes the set.
-                control = control.with_feeders(feeders);
-            }
-            let marks = sheet_marks(self.profile, &control).map_err(|source| CoreError::Mark {
-                piece_id: set.piece_id.clone(),
-                sheet: number,
-                source,
-            })?;
+            let marks = self.marks_for(set, i)?;
             let mut chunk = Chunk::new();
             let refs = pdf.allocator();
             let (front, back, front_kind) = match sheet {
@@ -584,6 +673,123 @@ impl<'a> SheetWriter<'a> {
             self.sequence += 1;
         }
         Ok(())
+    }
+
+    /// The partner's marks for sheet `index` (0-based) of `set`, numbered
+    /// with the current sheet sequence.
+    fn marks_for(&self, set: &PlannedSet, index: usize) -> Result<SheetMarks, CoreError> {
+        let sheets = set.sheet_count();
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let mut control = SheetControl::new(
+            &self.ticket.id,
+            &set.piece_id,
+            self.sequence,
+            number,
+            sheets,
+        );
+        if number == sheets {
+            // Selective feeds ride on the sheet that closes the set.
+            let feeders = set
+                .feeders
+                .iter()
+                .filter(|f| (1..=8).contains(*f))
+                .fold(0u8, |mask, f| mask | 1 << (f - 1));
+            control = control.with_feeders(feeders);
+        }
+        sheet_marks(self.profile, &control).map_err(|source| CoreError::Mark {
+            piece_id: set.piece_id.clone(),
+            sheet: number,
+            source,
+        })
+    }
+
+    /// Writes one envelope's page group to an AFP run: its pages in print
+    /// order, the partner's marks on every front, the origin's zone whited
+    /// out, blank backs where a duplex sheet has none.
+    fn write_afp_set(&mut self, run: &mut AfpRun<'_>, set: &PlannedSet) -> Result<(), CoreError> {
+        let mut sheets = Vec::with_capacity(set.sheets.len());
+        for (i, sheet) in set.sheets.iter().enumerate() {
+            let SetSheet::Document { front, back, .. } = sheet else {
+                return Err(CoreError::Incompatible(format!(
+                    "piece {}: sheet {} is an address carrier or a printed insert, which AFP output cannot make",
+                    set.piece_id,
+                    i + 1
+                )));
+            };
+            let back = match back {
+                SheetBack::Page(page) => Some(*page),
+                SheetBack::Unprinted | SheetBack::Blank => None,
+            };
+            sheets.push((*front, back, self.marks_for(set, i)?));
+            self.sequence += 1;
+            self.progress.pages_done += self.pages_per_sheet;
+        }
+        let white_out = self.white_out.as_ref();
+        let mut pages: Vec<OutputPage<'_>> = Vec::with_capacity(sheets.len() * 2);
+        for (front, back, marks) in &sheets {
+            pages.push((
+                Some(*front),
+                PageAdditions {
+                    white_out,
+                    marks: Some(marks),
+                },
+            ));
+            self.afp_back(&mut pages, *back);
+        }
+        run.write_piece(set.piece, &pages)
+    }
+
+    /// The back of an AFP sheet: the page, a blank page in duplex, nothing
+    /// in simplex.
+    fn afp_back<'p>(&'p self, pages: &mut Vec<OutputPage<'p>>, back: Option<u64>) {
+        let white_out = self.white_out.as_ref();
+        match back {
+            Some(page) => pages.push((
+                Some(page),
+                PageAdditions {
+                    white_out,
+                    marks: None,
+                },
+            )),
+            None if self.pages_per_sheet == 2 => pages.push((
+                None,
+                PageAdditions {
+                    white_out: None,
+                    marks: None,
+                },
+            )),
+            None => {}
+        }
+    }
+
+    /// Writes a piece for manual inserting to an AFP run: its pages in
+    /// order, the origin's zone whited out, no inserter marks. Returns its
+    /// sheet count.
+    fn write_afp_manual(&mut self, run: &mut AfpRun<'_>, piece: usize) -> Result<u32, CoreError> {
+        let (first, last) = (
+            self.pieces[piece].first_page,
+            self.pieces[piece].last_page(),
+        );
+        let step = self.pages_per_sheet;
+        let sheets = u32::try_from((last + 1 - first).div_ceil(step)).unwrap_or(u32::MAX);
+        self.sequence += u64::from(sheets);
+        self.progress.pages_done += u64::from(sheets) * step;
+        let white_out = self.white_out.as_ref();
+        let mut pages: Vec<OutputPage<'_>> = Vec::new();
+        for front in (first..=last).step_by(usize::try_from(step).unwrap_or(1)) {
+            pages.push((
+                Some(front),
+                PageAdditions {
+                    white_out,
+                    marks: None,
+                },
+            ));
+            if step == 2 {
+                self.afp_back(&mut pages, (front < last).then_some(front + 1));
+            }
+        }
+        run.write_piece(piece, &pages)?;
+        Ok(sheets)
     }
 
     /// The back of a sheet: the imported page, or a blank page in duplex.

@@ -37,6 +37,6 @@ pub use error::TicketError;
 pub use index::{read_index, read_index_file};
 pub use piece::{MailPiece, pieces_by_page_count, validate_pieces};
 pub use ticket::{
-    DataFormat, Delimiting, DocumentClass, JobTicket, Millimetres, Paper, PaperSize, Plex,
-    PostalProduct, PrintFile, Rect,
+    AfpPageGroups, DataFormat, Delimiting, DocumentClass, JobTicket, Millimetres, Paper, PaperSize,
+    Plex, PostalProduct, PrintFile, Rect,
 };

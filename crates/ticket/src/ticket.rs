@@ -102,6 +102,51 @@ pub enum Delimiting {
         /// to the ticket file.
         line_data: PathBuf,
     },
+    /// An AFP print file whose named page groups are the documents, one
+    /// mail piece each; TLEs in each group carry the piece id and the PLZ.
+    AfpPageGroups {
+        /// Which TLEs to read.
+        afp_page_groups: AfpPageGroups,
+    },
+}
+
+/// Where an AFP job's page groups keep their piece id and PLZ.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AfpPageGroups {
+    /// Name of the TLE holding the piece id (default `PieceId`).
+    #[serde(default = "default_piece_id_tle")]
+    pub piece_id_tle: String,
+    /// Name of the TLE holding the recipient's PLZ (default `PLZ`); its
+    /// value may go on with the city, the first five digits count.
+    #[serde(default = "default_plz_tle")]
+    pub plz_tle: String,
+    /// Code page (CPGID) of TLE texts that do not name theirs: 500 (the
+    /// default), 273 or 1141.
+    #[serde(default = "default_tle_code_page")]
+    pub code_page: u16,
+}
+
+impl Default for AfpPageGroups {
+    fn default() -> Self {
+        AfpPageGroups {
+            piece_id_tle: default_piece_id_tle(),
+            plz_tle: default_plz_tle(),
+            code_page: default_tle_code_page(),
+        }
+    }
+}
+
+fn default_piece_id_tle() -> String {
+    "PieceId".into()
+}
+
+fn default_plz_tle() -> String {
+    "PLZ".into()
+}
+
+fn default_tle_code_page() -> u16 {
+    500
 }
 
 /// One-sided or two-sided printing.
@@ -296,7 +341,7 @@ impl JobTicket {
         match &mut ticket.documents {
             Delimiting::Index { index } => *index = base.join(&*index),
             Delimiting::LineData { line_data } => *line_data = base.join(&*line_data),
-            Delimiting::FixedPageCount { .. } => {}
+            Delimiting::FixedPageCount { .. } | Delimiting::AfpPageGroups { .. } => {}
         }
         for artwork in ticket.insert_artwork.values_mut() {
             *artwork = base.join(&*artwork);
