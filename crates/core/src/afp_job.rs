@@ -226,10 +226,10 @@ pub(crate) struct AfpRun<'j> {
 
 fn area(rect: &MarkRect) -> AreaMm {
     AreaMm {
-        x: f64::from(rect.x),
-        y: f64::from(rect.y),
-        width: f64::from(rect.width),
-        height: f64::from(rect.height),
+        x: rect.x,
+        y: rect.y,
+        width: rect.width,
+        height: rect.height,
     }
 }
 
@@ -353,8 +353,8 @@ impl<'j> AfpRun<'j> {
                 }
                 if let (Some((_, at)), Some(text)) = (&sheet.data_matrix, &sheet.data_matrix_text) {
                     marks.data_matrix(
-                        f64::from(at.x),
-                        f64::from(at.y),
+                        at.x,
+                        at.y,
                         module_mm,
                         text.as_bytes(),
                     )?;
