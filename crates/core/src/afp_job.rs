@@ -352,12 +352,7 @@ impl<'j> AfpRun<'j> {
                     marks.bar(&area(bar))?;
                 }
                 if let (Some((_, at)), Some(text)) = (&sheet.data_matrix, &sheet.data_matrix_text) {
-                    marks.data_matrix(
-                        at.x,
-                        at.y,
-                        module_mm,
-                        text.as_bytes(),
-                    )?;
+                    marks.data_matrix(at.x, at.y, module_mm, text.as_bytes())?;
                 }
             }
             w.copy(job.lead(group, number))?;

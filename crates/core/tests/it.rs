@@ -1463,3 +1463,278 @@ fn line_data_listing_is_redirected_with_its_documents_and_marks() {
         .collect();
     assert_eq!(leftovers, ["out"], "{leftovers:?}");
 }
+
+mod afp {
+    //! AFP jobs: the example job (made with Apache FOP) redirected to Nord,
+    //! read back with tandem-afp's reader; the marks are decoded from the
+    //! PTOCA rules and checked against tracks derived here from the rules.
+
+    use super::*;
+    use tandem_afp::{
+        AfpIndex, BarCodeData, BarCodeDescriptor, ControlSequences, Page, StructuredFields,
+    };
+
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    fn ticket() -> JobTicket {
+        JobTicket::from_file(&root().join("examples/jobs/afp-letters/job.toml")).unwrap()
+    }
+
+    /// A rule drawn by a PTX: position and size in mm, and whether it is
+    /// in the colour of the medium (a white-out).
+    #[derive(Debug, Clone, Copy)]
+    struct Rule {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        white: bool,
+    }
+
+    /// The rules the last PTX of `page` draws (the text object redirect
+    /// adds), in mm with the page's 240 units per inch.
+    fn added_rules(page: &[u8]) -> Vec<Rule> {
+        let ptx = StructuredFields::new(page)
+            .map(Result::unwrap)
+            .filter(|f| f.name() == "PTX")
+            .last()
+            .unwrap();
+        let mm = |units: i16| f64::from(units) * 25.4 / 240.0;
+        let be = |d: &[u8]| i16::from_be_bytes([d[0], d[1]]);
+        let (mut x, mut y, mut white) = (0, 0, false);
+        let mut rules = Vec::new();
+        for c in ControlSequences::new(ptx.data) {
+            let c = c.unwrap();
+            match c.name() {
+                "STC" => white = c.data[..2] == [0xFF, 0x08],
+                "AMI" => x = be(c.data),
+                "AMB" => y = be(c.data),
+                "DIR" => rules.push(Rule {
+                    x: mm(x),
+                    y: mm(y),
+                    w: mm(be(c.data)),
+                    h: mm(be(&c.data[2..])),
+                    white,
+                }),
+                other => panic!("unexpected {other} in the marks"),
+            }
+        }
+        rules
+    }
+
+    fn names(page: &[u8]) -> Vec<&'static str> {
+        StructuredFields::new(page)
+            .map(|f| f.unwrap().name())
+            .collect()
+    }
+
+    fn tle<'a>(index: &'a AfpIndex, group: &tandem_afp::PageGroup, name: &str) -> &'a str {
+        &index
+            .group_tles(group)
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap()
+            .value
+    }
+
+    #[test]
+    fn afp_job_is_redirected_with_its_page_groups_marks_and_data_matrix() {
+        let dir = TempDir::new("afp");
+        let (nord, _) = profiles();
+        let ticket = ticket();
+        let out = dir.0.join("out");
+        let summary = redirect(&ticket, &nord, &out, &mut |_| {}).unwrap();
+        let m = &summary.manifest;
+        // make-job.py: letter i has 1 + (7 i mod 5) pages, 40 letters.
+        assert_eq!(m.totals.pieces, 40);
+        assert_eq!(m.totals.pages, 120);
+        for entry in &m.pieces {
+            let i: u32 = entry.piece_id[1..].parse().unwrap();
+            assert_eq!(entry.pages, 1 + (7 * i) % 5, "{}", entry.piece_id);
+            assert_eq!(entry.sheets, entry.pages.div_ceil(2));
+        }
+        let [run] = m.runs.as_slice() else {
+            panic!("one run")
+        };
+        assert!(run.file.ends_with(".afp"), "{}", run.file);
+        let source = std::fs::read(&ticket.print_files[0].path).unwrap();
+        let src = AfpIndex::build(&source).unwrap();
+        let bytes = std::fs::read(out.join(&run.file)).unwrap();
+        let output = AfpIndex::build(&bytes).unwrap();
+        assert_eq!(output.page_groups.len(), 40);
+        assert_eq!(output.pages.len() as u64, run.pages);
+
+        let omr = nord.marks.omr.as_ref().unwrap();
+        let zone = ticket.origin_mark_zone.unwrap();
+        let code = nord.marks.data_matrix.as_ref().unwrap();
+        for (group, entry) in output.page_groups.iter().zip(&m.pieces) {
+            assert_eq!(tle(&output, group, "PieceId"), entry.piece_id);
+            let source_group = src
+                .page_groups
+                .iter()
+                .find(|g| tle(&src, g, "PieceId") == entry.piece_id)
+                .unwrap();
+            let source_pages: &[Page] = src.group_pages(source_group);
+            let pages = output.group_pages(group);
+            assert_eq!(pages.len() as u32, entry.sheets * 2, "duplex: blank backs");
+            assert_eq!(
+                (pages[0].offset, pages.len() as u64),
+                (
+                    output.pages[(entry.first_page - 1) as usize].offset,
+                    entry.last_page - entry.first_page + 1
+                )
+            );
+            for (sheet, pair) in pages.chunks(2).enumerate() {
+                let number = sheet as u32 + 1;
+                let sequence = entry.first_sequence + sheet as u64;
+                let front = pair[0].bytes(&bytes);
+                // Nord folds without reversal: the source pages in order,
+                // each copied byte for byte up to its EPG.
+                let source_front = &source_pages[sheet * 2];
+                assert!(front.starts_with(source_front.content(&source)));
+                let rules = added_rules(front);
+                let white = rules[0];
+                assert!(white.white);
+                assert!((white.x - zone.x).abs() < 0.11 && (white.y - zone.y).abs() < 0.11);
+                assert!(
+                    (white.w - zone.width).abs() < 0.11 && (white.h - zone.height).abs() < 0.11
+                );
+                let mut marked = vec![false; omr.tracks.len()];
+                for bar in &rules[1..] {
+                    assert!(!bar.white);
+                    assert!((bar.x - omr.left_mm).abs() < 0.11);
+                    assert!((bar.w - omr.bar_length_mm).abs() < 0.11);
+                    let track = (bar.y + bar.h / 2.0 - omr.top_mm) / omr.pitch_mm;
+                    assert!((track - track.round()).abs() < 0.05, "{bar:?}");
+                    marked[track.round() as usize] = true;
+                }
+                let last = number == entry.sheets;
+                assert_eq!(
+                    marked,
+                    expected_tracks(&omr.tracks, omr.parity, sequence, last),
+                    "{} sheet {number}",
+                    entry.piece_id
+                );
+                let fields: Vec<_> = StructuredFields::new(front).map(Result::unwrap).collect();
+                let bdd = fields.iter().find(|f| f.name() == "BDD").unwrap();
+                let bdd = BarCodeDescriptor::parse(bdd.data).unwrap();
+                let bda = fields.iter().find(|f| f.name() == "BDA").unwrap();
+                let bda = BarCodeData::parse(bda.data, bdd.symbology).unwrap();
+                let text = format!(
+                    "{}|{}|{number}/{}|{sequence}",
+                    ticket.id, entry.piece_id, entry.sheets
+                );
+                assert_eq!(std::str::from_utf8(bda.data).unwrap(), text);
+                let obp = fields.iter().find(|f| f.name() == "OBP").unwrap();
+                let at =
+                    |b: &[u8]| f64::from(u32::from_be_bytes([0, b[0], b[1], b[2]])) * 25.4 / 240.0;
+                assert!((at(&obp.data[2..5]) - code.x_mm).abs() < 0.11);
+                assert!((at(&obp.data[5..8]) - code.y_mm).abs() < 0.11);
+
+                let back = pair[1].bytes(&bytes);
+                match source_pages.get(sheet * 2 + 1) {
+                    Some(source_back) => {
+                        assert!(back.starts_with(source_back.content(&source)));
+                        let rules = added_rules(back);
+                        assert_eq!(rules.len(), 1, "the back is only whited out");
+                        assert!(rules[0].white);
+                        assert!(!names(back).contains(&"BBC"));
+                    }
+                    None => assert_eq!(names(back), ["BPG", "BAG", "PGD", "EAG", "EPG"]),
+                }
+            }
+        }
+        // Same input, same output, byte for byte.
+        let again = dir.0.join("again");
+        let second = redirect(&ticket, &nord, &again, &mut |_| {}).unwrap();
+        assert_eq!(second.manifest.runs[0].sha256, run.sha256);
+        assert_eq!(std::fs::read(again.join(&run.file)).unwrap(), bytes);
+    }
+
+    /// A partner that folds address-last prints every set last sheet
+    /// first: the pages move within their page group, sheet by sheet.
+    #[test]
+    fn reversed_sets_reorder_pages_within_their_page_group() {
+        let dir = TempDir::new("afp-reverse");
+        let text =
+            EXAMPLE_ORIGIN_PROFILE.replace("reverse_collation = false", "reverse_collation = true");
+        assert_ne!(text, EXAMPLE_ORIGIN_PROFILE);
+        let nord = CentreProfile::from_toml_str(&text).unwrap();
+        let ticket = ticket();
+        let out = dir.0.join("out");
+        let m = redirect(&ticket, &nord, &out, &mut |_| {})
+            .unwrap()
+            .manifest;
+        let source = std::fs::read(&ticket.print_files[0].path).unwrap();
+        let src = AfpIndex::build(&source).unwrap();
+        let bytes = std::fs::read(out.join(&m.runs[0].file)).unwrap();
+        let output = AfpIndex::build(&bytes).unwrap();
+        let mut reordered = 0;
+        for (group, entry) in output.page_groups.iter().zip(&m.pieces) {
+            assert!(entry.reverse_order);
+            let source_group = src
+                .page_groups
+                .iter()
+                .find(|g| tle(&src, g, "PieceId") == entry.piece_id)
+                .unwrap();
+            let source_pages = src.group_pages(source_group);
+            let sheets = source_pages.len().div_ceil(2);
+            for (k, pair) in output.group_pages(group).chunks(2).enumerate() {
+                // Output sheet k is source sheet (sheets - 1 - k).
+                let s = sheets - 1 - k;
+                assert!(
+                    pair[0]
+                        .bytes(&bytes)
+                        .starts_with(source_pages[2 * s].content(&source))
+                );
+                if let Some(b) = source_pages.get(2 * s + 1) {
+                    assert!(pair[1].bytes(&bytes).starts_with(b.content(&source)));
+                }
+            }
+            reordered += usize::from(sheets > 1);
+        }
+        assert!(reordered > 20, "{reordered}");
+    }
+
+    #[test]
+    fn afp_jobs_are_refused_where_they_cannot_run() {
+        let dir = TempDir::new("afp-refused");
+        let (_, sued) = profiles();
+        let e = redirect(&ticket(), &sued, &dir.0.join("out"), &mut |_| {}).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the partner cannot run this job: sued does not print AFP"
+        );
+        assert!(!dir.0.join("out").exists());
+        // A ticket naming a TLE the page groups do not have.
+        let mut ticket = ticket();
+        let tandem_ticket::Delimiting::AfpPageGroups { afp_page_groups } = &mut ticket.documents
+        else {
+            panic!("AFP ticket")
+        };
+        afp_page_groups.piece_id_tle = "Sendungsnummer".into();
+        let (nord, _) = profiles();
+        let e = redirect(&ticket, &nord, &dir.0.join("out"), &mut |_| {}).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("page group PGP00001 at byte ")
+                && text.ends_with("has no Sendungsnummer TLE"),
+            "{text}"
+        );
+        // A truncated file: the reader's error with the byte offset.
+        let cut = dir.0.join("cut.afp");
+        let source = std::fs::read(&ticket.print_files[0].path).unwrap();
+        std::fs::write(&cut, &source[..source.len() - 5]).unwrap();
+        let mut ticket = self::ticket();
+        ticket.print_files[0].path = cut;
+        let e = redirect(&ticket, &nord, &dir.0.join("out"), &mut |_| {}).unwrap_err();
+        assert!(matches!(e, CoreError::Afp { .. }), "{e}");
+        assert!(
+            e.to_string().contains("needs 17 bytes but only 12 remain"),
+            "{e}"
+        );
+        assert!(!dir.0.join("out").exists());
+    }
+}
