@@ -28,7 +28,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Redirect a job to a partner centre: partner marks, print-ready PDF, manifest.
+    /// Redirect a job to a partner centre: partner marks, print-ready PDF or AFP, manifest.
     Redirect {
         /// The job ticket (TOML or JSON).
         #[arg(long)]
