@@ -16,6 +16,10 @@
 # encoding every mark. With BIG=M (e.g. BIG=100000) Tandem's peak memory is
 # also measured on an M-page input.
 set -euo pipefail
+# `bench.sh afp [BYTES] [DATA_DIR]`: the AFP scan/index bench instead.
+if [[ ${1:-} == afp ]]; then
+  exec bash "$(dirname "$0")/bench-afp.sh" "${@:2}"
+fi
 N=${1:-10000}
 DATA=${2:-/var/tmp/tandem-bench}
 REPEAT=${REPEAT:-3}

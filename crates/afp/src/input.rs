@@ -26,6 +26,10 @@ impl AfpFile {
         // print files into memory (the same as tandem-pdf's input).
         #[allow(unsafe_code)]
         let map = unsafe { memmap2::Mmap::map(&file) }?;
+        // Readers go front to back: let the kernel read ahead and drop
+        // pages behind (advice only; failure changes nothing).
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
         Ok(AfpFile { map: Some(map) })
     }
 }

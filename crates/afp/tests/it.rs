@@ -973,3 +973,34 @@ fn new_fields_take_the_framing_of_a_length_prefixed_input() {
         Err(tandem_afp::WriteError::FieldTooLong { len: 40_000, .. })
     ));
 }
+
+#[test]
+fn validate_reads_bar_codes_and_names_the_field_that_breaks() {
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        tandem_afp::validate(&bytes, IndexOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    // A BDA with no BDD before it.
+    let b = sf([0xD3, 0xEE, 0xEB], &[0, 0, 0, 0, 0]);
+    let e = tandem_afp::validate(&b, IndexOptions::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "BDA at byte 0: bar code data without a BDD before it"
+    );
+    // A BDD cut short, after a NOP: the error names the BDD's offset.
+    let mut b = sf(NOP, b"x");
+    b.extend(sf([0xD3, 0xA6, 0xEB], &[0, 0, 9]));
+    let e = tandem_afp::validate(&b, IndexOptions::default()).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            AfpError::BadField {
+                offset: 10,
+                field: "BDD",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
