@@ -55,8 +55,13 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
         summary.fields
     );
     println!(
-        "  documents {}, page groups {}, pages {}",
-        summary.documents, summary.page_groups, summary.pages
+        "  documents {}, page groups {}, pages {}, medium maps invoked {}, includes {}, NOPs {}",
+        summary.documents.len(),
+        summary.page_groups.len(),
+        summary.pages.len(),
+        summary.medium_maps.len(),
+        summary.includes.len(),
+        summary.nops
     );
     let fields: Vec<String> = summary
         .by_name
@@ -64,7 +69,33 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
         .map(|(name, n)| format!("{name} {n}"))
         .collect();
     println!("  fields: {}", fields.join(", "));
-    for tle in &summary.tles {
+    // The first groups, to see what a piece looks like; --json has all.
+    const SHOWN: usize = 20;
+    for group in summary.page_groups.iter().take(SHOWN) {
+        println!(
+            "  group {:<8} at byte {:>10}: pages {}-{}  {}",
+            group.name,
+            group.offset,
+            group.first_page,
+            group.first_page + group.pages.saturating_sub(1),
+            group.tles.join(", ")
+        );
+    }
+    if summary.page_groups.len() > SHOWN {
+        println!("  … {} more page groups (see --json)", summary.page_groups.len() - SHOWN);
+    }
+    let outside = summary.tles.len()
+        - summary
+            .page_groups
+            .iter()
+            .map(|g| g.tles.len())
+            .sum::<usize>();
+    for tle in summary
+        .tles
+        .iter()
+        .filter(|_| summary.page_groups.is_empty() || outside > 0)
+        .take(SHOWN)
+    {
         println!("  TLE at byte {}: {} = {}", tle.offset, tle.name, tle.value);
     }
     for r in &summary.inline {

@@ -91,7 +91,22 @@ enum Command {
     },
 }
 
+/// Lets a closed pipe (`tandem inspect … | head`) end the process quietly,
+/// as it does for other Unix tools, instead of Rust's ignored SIGPIPE
+/// turning every later `println!` into a panic.
+#[cfg(unix)]
+fn default_sigpipe() {
+    // SAFETY: called first thing in `main`, before any thread exists;
+    // SIG_DFL is a valid disposition for SIGPIPE.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    default_sigpipe();
     match Cli::parse().command {
         Command::Redirect {
             job,

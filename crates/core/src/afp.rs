@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
-use tandem_afp::{ResourceInventory, StructuredFields, TagLogicalElement, bundle_hash};
+use tandem_afp::{AfpFile, IndexOptions, ResourceInventory, StructuredFields, bundle_hash};
 use tandem_linedata::Encoding;
 
 use crate::CoreError;
 
-/// A summary of an AFP file: structure counts, TLEs and resources.
+/// A summary of an AFP file: its structure, TLEs and resources.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AfpSummary {
     /// Size of the file in bytes.
@@ -19,13 +19,19 @@ pub struct AfpSummary {
     pub fields: u64,
     /// Fields per acronym (`unknown` for ids without one).
     pub by_name: BTreeMap<&'static str, u64>,
-    /// Documents (BDT).
-    pub documents: u64,
-    /// Named page groups (BNG): in production one per mail piece.
-    pub page_groups: u64,
-    /// Pages (BPG).
-    pub pages: u64,
-    /// Tag logical elements, name and value decoded with `encoding`.
+    /// Documents (BDT…EDT).
+    pub documents: Vec<DocumentSummary>,
+    /// Named page groups (BNG…ENG): in production one per mail piece.
+    pub page_groups: Vec<GroupSummary>,
+    /// Pages (BPG…EPG).
+    pub pages: Vec<PageSummary>,
+    /// Medium maps invoked (IMM), with the first page they apply to.
+    pub medium_maps: Vec<String>,
+    /// Includes (IPS, IPO, IOB) by kind and name.
+    pub includes: Vec<String>,
+    /// NOP fields.
+    pub nops: u64,
+    /// Tag logical elements, name and value decoded (see [`inspect_afp`]).
     pub tles: Vec<Tle>,
     /// Resources referenced, by kind and name.
     pub referenced: Vec<String>,
@@ -33,6 +39,47 @@ pub struct AfpSummary {
     pub inline: Vec<String>,
     /// References that no inline resource satisfies.
     pub missing_inline: Vec<String>,
+}
+
+/// One document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DocumentSummary {
+    /// Its name.
+    pub name: String,
+    /// Byte offset of its BDT.
+    pub offset: u64,
+    /// Its pages.
+    pub pages: u32,
+    /// Its page groups.
+    pub page_groups: u32,
+}
+
+/// One page group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupSummary {
+    /// Its name.
+    pub name: String,
+    /// Byte offset of its BNG.
+    pub offset: u64,
+    /// Nesting level (0 = directly in the document).
+    pub depth: u16,
+    /// First page, 1-based in the file.
+    pub first_page: u32,
+    /// Its pages.
+    pub pages: u32,
+    /// Its TLEs as `name = value`.
+    pub tles: Vec<String>,
+}
+
+/// One page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PageSummary {
+    /// Byte offset of its BPG.
+    pub offset: u64,
+    /// Its page group (index into `page_groups`), if any.
+    pub page_group: Option<u32>,
+    /// Width and height in mm from its PGD, if it has one.
+    pub size_mm: Option<(f64, f64)>,
 }
 
 /// One TLE.
@@ -47,41 +94,93 @@ pub struct Tle {
 }
 
 fn afp_error(path: &Path) -> impl Fn(tandem_afp::AfpError) -> CoreError + '_ {
-    move |e| CoreError::Incompatible(format!("{}: {e}", path.display()))
+    move |source| CoreError::Afp {
+        path: path.to_owned(),
+        source,
+    }
 }
 
-/// Reads an AFP file and summarises it; TLE texts are decoded with
+/// Reads an AFP file (memory-mapped) and summarises it. TLE texts are
+/// decoded in the code page their CGCSGID triplet names, else in
 /// `encoding` (EBCDIC 500, 273 or 1141, or Latin-1).
 pub fn inspect_afp(path: &Path, encoding: Encoding) -> Result<AfpSummary, CoreError> {
-    let bytes = std::fs::read(path).map_err(CoreError::io(path))?;
+    let bytes = AfpFile::open(path).map_err(CoreError::io(path))?;
+    let index = tandem_afp::validate(
+        &bytes,
+        IndexOptions {
+            default_code_page: encoding,
+        },
+    )
+    .map_err(afp_error(path))?;
     let mut by_name = BTreeMap::new();
-    let mut tles = Vec::new();
-    let mut fields = 0;
     for field in StructuredFields::new(&bytes) {
-        let field = field.map_err(afp_error(path))?;
-        fields += 1;
-        *by_name.entry(field.name()).or_insert(0) += 1;
-        let tle = match field.name() {
-            "TLE" => TagLogicalElement::parse(field.data).map_err(afp_error(path))?,
-            _ => None,
-        };
-        if let Some(tle) = tle {
-            tles.push(Tle {
-                offset: field.offset,
-                name: encoding.decode(tle.name).trim_end().to_owned(),
-                value: encoding.decode(tle.value).trim_end().to_owned(),
-            });
-        }
+        *by_name
+            .entry(field.map_err(afp_error(path))?.name())
+            .or_insert(0) += 1;
     }
     let inventory = ResourceInventory::of(&bytes).map_err(afp_error(path))?;
-    let count = |name: &str| by_name.get(name).copied().unwrap_or(0);
+    let round = |mm: f64| (mm * 10.0).round() / 10.0;
     Ok(AfpSummary {
         bytes: bytes.len() as u64,
-        fields,
-        documents: count("BDT"),
-        page_groups: count("BNG"),
-        pages: count("BPG"),
-        tles,
+        fields: index.fields,
+        by_name,
+        documents: index
+            .documents
+            .iter()
+            .map(|d| DocumentSummary {
+                name: d.name.clone(),
+                offset: d.offset,
+                pages: d.pages.end - d.pages.start,
+                page_groups: d.page_groups.end - d.page_groups.start,
+            })
+            .collect(),
+        page_groups: index
+            .page_groups
+            .iter()
+            .map(|g| GroupSummary {
+                name: g.name.clone(),
+                offset: g.offset,
+                depth: g.depth,
+                first_page: g.pages.start + 1,
+                pages: g.pages.end - g.pages.start,
+                tles: index
+                    .group_tles(g)
+                    .iter()
+                    .map(|t| format!("{} = {}", t.name, t.value))
+                    .collect(),
+            })
+            .collect(),
+        pages: index
+            .pages
+            .iter()
+            .map(|p| PageSummary {
+                offset: p.offset,
+                page_group: p.group,
+                size_mm: p
+                    .geometry
+                    .map(|g| (round(g.width_mm()), round(g.height_mm()))),
+            })
+            .collect(),
+        medium_maps: index
+            .medium_maps
+            .iter()
+            .map(|m| format!("{} from page {}", m.name, m.next_page + 1))
+            .collect(),
+        includes: index
+            .includes
+            .iter()
+            .map(|i| format!("{:?} {}", i.kind, i.name))
+            .collect(),
+        nops: index.nops,
+        tles: index
+            .tles
+            .iter()
+            .map(|t| Tle {
+                offset: t.offset,
+                name: t.name.clone(),
+                value: t.value.clone(),
+            })
+            .collect(),
         referenced: inventory
             .referenced
             .iter()
@@ -97,7 +196,6 @@ pub fn inspect_afp(path: &Path, encoding: Encoding) -> Result<AfpSummary, CoreEr
             .iter()
             .map(|r| format!("{:?} {}", r.kind, r.name))
             .collect(),
-        by_name,
     })
 }
 
@@ -114,7 +212,7 @@ pub struct ResourceReport {
 /// file per resource, named by it). Without a library every reference not
 /// carried inline is missing.
 pub fn afp_resources(path: &Path, library: Option<&Path>) -> Result<ResourceReport, CoreError> {
-    let bytes = std::fs::read(path).map_err(CoreError::io(path))?;
+    let bytes = AfpFile::open(path).map_err(CoreError::io(path))?;
     let inventory = ResourceInventory::of(&bytes).map_err(afp_error(path))?;
     let lookup = |name: &str| -> Result<Option<String>, CoreError> {
         library.map_or(Ok(None), |dir| {

@@ -28,7 +28,10 @@ mod manifest;
 pub mod output;
 mod redirect;
 
-pub use afp::{AfpSummary, ResourceReport, Tle, afp_resources, code_page, inspect_afp};
+pub use afp::{
+    AfpSummary, DocumentSummary, GroupSummary, PageSummary, ResourceReport, Tle, afp_resources,
+    code_page, inspect_afp,
+};
 pub use balance::{
     BalanceOptions, BalanceOutcome, CentreDown, FailoverSummary, MovedJob, PendingTicket,
     RefusedJob, SkippedTicket, TicketScan, balance_jobs, centre_capacity, failover,

@@ -777,7 +777,12 @@ mod check {
         // hello.afp: a minimal BDT/EDT document, no pages (61 bytes).
         let hello = tandem_core::inspect_afp(&corpus.join("afplib-hello.afp"), encoding).unwrap();
         assert_eq!(
-            (hello.bytes, hello.fields, hello.documents, hello.pages),
+            (
+                hello.bytes,
+                hello.fields,
+                hello.documents.len(),
+                hello.pages.len()
+            ),
             (61, 2, 1, 0)
         );
         // start.afp without its TrueType container: 48 fields, one document
@@ -787,7 +792,12 @@ mod check {
             encoding,
         )
         .unwrap();
-        assert_eq!((start.fields, start.documents, start.pages), (48, 1, 1));
+        assert_eq!(
+            (start.fields, start.documents.len(), start.pages.len()),
+            (48, 1, 1)
+        );
+        assert_eq!(start.medium_maps, ["MM000000 from page 1"]);
+        assert_eq!(start.includes, ["PageOverlay O1VORNAL"]);
         assert_eq!(start.by_name.get("BBC"), Some(&1));
         assert!(
             start
@@ -822,7 +832,8 @@ mod check {
         let dir = TempDir::new("tle");
         std::fs::write(dir.0.join("group.afp"), &b).unwrap();
         let group = tandem_core::inspect_afp(&dir.0.join("group.afp"), encoding).unwrap();
-        assert_eq!(group.page_groups, 1);
+        assert_eq!(group.page_groups.len(), 1);
+        assert_eq!(group.page_groups[0].tles, ["PLZ = 12345"]);
         assert_eq!(group.tles.len(), 1);
         assert_eq!(
             (
