@@ -82,7 +82,10 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
         );
     }
     if summary.page_groups.len() > SHOWN {
-        println!("  … {} more page groups (see --json)", summary.page_groups.len() - SHOWN);
+        println!(
+            "  … {} more page groups (see --json)",
+            summary.page_groups.len() - SHOWN
+        );
     }
     let outside = summary.tles.len()
         - summary

@@ -8,7 +8,7 @@ use tandem_marks::{MarkRect, SheetControl};
 use tandem_pdf::{InkArea, PdfInput};
 use tandem_plan::{JobPlan, JobSpec, PlanError, PostingClass, ProductionPlan, SheetBack};
 use tandem_profile::CentreProfile;
-use tandem_ticket::{DataFormat, JobTicket, Plex};
+use tandem_ticket::{DataFormat, Delimiting, JobTicket, Plex};
 
 use crate::CoreError;
 
@@ -195,7 +195,12 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
     let readable: Vec<_> = ticket
         .print_files
         .iter()
-        .filter(|f| matches!(f.format, DataFormat::Pdf | DataFormat::LineData))
+        .filter(|f| match f.format {
+            DataFormat::Pdf | DataFormat::LineData => true,
+            // An AFP job is planned from its page groups; its pages' content
+            // is not interpreted.
+            DataFormat::Afp => matches!(ticket.documents, Delimiting::AfpPageGroups { .. }),
+        })
         .collect();
     if readable.len() == 1 {
         // Line data is laid out (into a temporary PDF) as redirect would.

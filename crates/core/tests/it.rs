@@ -1709,6 +1709,36 @@ mod afp {
         assert!(reordered > 20, "{reordered}");
     }
 
+    /// `tandem check` plans an AFP job from its page groups: at Nord only
+    /// the resources FOP refers to but does not embed (fonts, the medium
+    /// map) block it; at Süd the format does.
+    #[test]
+    fn afp_job_check_names_missing_resources_or_the_format() {
+        let (nord, sued) = profiles();
+        let report = tandem_core::check(&ticket(), &nord).unwrap();
+        let mut blocking: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == tandem_core::Severity::Blocking)
+            .map(|f| format!("{} {}", f.code, f.message.rsplit(": ").next().unwrap()))
+            .collect();
+        blocking.sort();
+        assert_eq!(
+            blocking,
+            [
+                "afp-resource-missing CharacterSet C0H20000 is neither in the print file nor in nord's resource library",
+                "afp-resource-missing CharacterSet C0H20080 is neither in the print file nor in nord's resource library",
+                "afp-resource-missing CharacterSet C0H400A0 is neither in the print file nor in nord's resource library",
+                "afp-resource-missing CodePage T1V10500 is neither in the print file nor in nord's resource library",
+                "afp-resource-missing MediumMap MMDUPLEX is neither in the print file nor in nord's resource library",
+            ]
+        );
+        let report = tandem_core::check(&ticket(), &sued).unwrap();
+        assert!(report.findings.iter().any(
+            |f| f.code == "format-unsupported" && f.severity == tandem_core::Severity::Blocking
+        ));
+    }
+
     #[test]
     fn afp_jobs_are_refused_where_they_cannot_run() {
         let dir = TempDir::new("afp-refused");
@@ -1747,5 +1777,77 @@ mod afp {
             "{e}"
         );
         assert!(!dir.0.join("out").exists());
+    }
+}
+
+mod afp_runs {
+    //! AFP output cut into runs and a file for manual inserting.
+
+    use super::*;
+    use tandem_afp::AfpIndex;
+
+    /// Nord with at most 12 sheets per run file and 2 sheets per envelope:
+    /// the 3-sheet letters go to manual inserting (the job does not allow
+    /// splitting), the rest into several run files, each a whole document.
+    #[test]
+    fn afp_output_is_cut_into_runs_and_a_manual_file() {
+        let dir = TempDir::new("afp-runs");
+        let text = EXAMPLE_ORIGIN_PROFILE
+            .replace("max_sheets_per_run = 5000", "max_sheets_per_run = 12")
+            .replace("max_sheets_per_set = 8", "max_sheets_per_set = 2")
+            .replace(
+                r#"folds = [{ fold = "c", max_sheets = 8 }, { fold = "none", max_sheets = 60 }]"#,
+                r#"folds = [{ fold = "c", max_sheets = 2 }]"#,
+            );
+        let nord = CentreProfile::from_toml_str(&text).unwrap();
+        let ticket = JobTicket::from_file(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/jobs/afp-letters/job.toml"),
+        )
+        .unwrap();
+        let out = dir.0.join("out");
+        let m = redirect(&ticket, &nord, &out, &mut |_| {})
+            .unwrap()
+            .manifest;
+        // 5-page letters (A0002, A0007, …: i = 2 mod 5) need 3 sheets.
+        let manual: Vec<&str> = m
+            .pieces
+            .iter()
+            .filter(|p| p.manual.is_some())
+            .map(|p| p.piece_id.as_str())
+            .collect();
+        assert_eq!(
+            manual,
+            [
+                "A0002", "A0007", "A0012", "A0017", "A0022", "A0027", "A0032", "A0037"
+            ]
+        );
+        assert!(m.runs.len() >= 4, "{:?}", m.runs);
+        let source = std::fs::read(&ticket.print_files[0].path).unwrap();
+        let src = AfpIndex::build(&source).unwrap();
+        let head_end = src.page_groups[0].offset as usize;
+        let mut pieces = 0;
+        let mut manual_pages = 0;
+        for run in &m.runs {
+            assert!(run.file.ends_with(".afp"));
+            let bytes = std::fs::read(out.join(&run.file)).unwrap();
+            // Each file: the input's head (resource group, BDT), its page
+            // groups, EDT; it indexes as one whole document.
+            assert!(bytes.starts_with(&source[..head_end]));
+            let index = AfpIndex::build(&bytes).unwrap();
+            assert_eq!(index.documents.len(), 1);
+            assert_eq!(index.page_groups.len() as u64, run.pieces);
+            assert_eq!(index.pages.len() as u64, run.pages);
+            if run.run == 0 {
+                assert!(run.file.contains("manual"), "{}", run.file);
+                // Manual pieces carry no inserter marks.
+                assert!(!bytes.windows(3).any(|w| w == [0xD3, 0xA8, 0xEB]));
+                manual_pages += run.pages;
+            } else {
+                assert!(run.sheets <= 12 || run.pieces == 1);
+            }
+            pieces += run.pieces;
+        }
+        assert_eq!(pieces, 40);
+        assert_eq!(manual_pages, 8 * 6, "5 pages + a blank back each");
     }
 }
