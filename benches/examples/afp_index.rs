@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         index.fields,
         index.page_groups.len(),
         index.pages.len(),
-        index.tles.len(),
+        index.tles().len(),
         gb / seconds
     );
     // Memory: the index is anonymous memory; the mapped file is page cache

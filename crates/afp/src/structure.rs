@@ -69,8 +69,9 @@ pub struct Document {
 /// A named page group (BNG…ENG).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageGroup {
-    /// The group name (8-character token, blanks trimmed).
-    pub name: String,
+    /// The group name as the 8 bytes of its token (EBCDIC); see
+    /// [`PageGroup::name`].
+    pub token: [u8; 8],
     /// Byte offset of the BNG.
     pub offset: u64,
     /// Byte offset just past the ENG.
@@ -87,6 +88,13 @@ pub struct PageGroup {
     /// its pages (an IMM, TLE, nested group, …): such a group cannot have
     /// its pages reordered without changing what those fields apply to.
     pub interleaved: Option<u64>,
+}
+
+impl PageGroup {
+    /// The group name, blanks trimmed.
+    pub fn name(&self) -> String {
+        decode_name(&self.token)
+    }
 }
 
 /// Page size and units from a page's PGD.
@@ -245,17 +253,28 @@ pub enum TleScope {
     Other,
 }
 
-/// A tag logical element with decoded name and value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tle {
+/// A tag logical element with decoded name and value, borrowed from the
+/// index (see [`AfpIndex::tles`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tle<'a> {
     /// Byte offset of the TLE field.
     pub offset: u64,
     /// Attribute name.
-    pub name: String,
+    pub name: &'a str,
     /// Attribute value.
-    pub value: String,
+    pub value: &'a str,
     /// Where it stands.
     pub scope: TleScope,
+}
+
+/// A TLE as the index keeps it: the name interned, the value a range of
+/// one text buffer, so that a million TLEs cost no million allocations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct TleEntry {
+    offset: u64,
+    name: u32,
+    value: (u32, u32),
+    scope: TleScope,
 }
 
 /// An Invoke Medium Map.
@@ -263,10 +282,18 @@ pub struct Tle {
 pub struct MediumMapInvocation {
     /// Byte offset of the IMM.
     pub offset: u64,
-    /// The medium map's name.
-    pub name: String,
+    /// The medium map's name as its 8-byte token; see
+    /// [`MediumMapInvocation::name`].
+    pub token: [u8; 8],
     /// Index of the first page it applies to (the next page after it).
     pub next_page: u32,
+}
+
+impl MediumMapInvocation {
+    /// The medium map's name, blanks trimmed.
+    pub fn name(&self) -> String {
+        decode_name(&self.token)
+    }
 }
 
 /// What an include field brings onto a page.
@@ -287,10 +314,18 @@ pub struct Include {
     pub offset: u64,
     /// Which include.
     pub kind: IncludeKind,
-    /// The included resource's name.
-    pub name: String,
+    /// The included resource's name as its 8-byte token; see
+    /// [`Include::name`].
+    pub token: [u8; 8],
     /// The page it is on, if any.
     pub page: Option<u32>,
+}
+
+impl Include {
+    /// The included resource's name, blanks trimmed.
+    pub fn name(&self) -> String {
+        decode_name(&self.token)
+    }
 }
 
 /// The structure of an AFP file: documents, page groups, pages and what
@@ -312,8 +347,12 @@ pub struct AfpIndex {
     pub page_groups: Vec<PageGroup>,
     /// Pages in file order.
     pub pages: Vec<Page>,
-    /// TLEs in file order.
-    pub tles: Vec<Tle>,
+    /// TLEs in file order (read them with [`AfpIndex::tles`]).
+    tle_entries: Vec<TleEntry>,
+    /// Interned TLE names.
+    tle_names: Vec<String>,
+    /// The decoded TLE values, one after the other.
+    tle_text: String,
     /// Medium-map invocations in file order.
     pub medium_maps: Vec<MediumMapInvocation>,
     /// Includes in file order.
@@ -355,6 +394,8 @@ impl AfpIndex {
             page: None,
             groups: Vec::new(),
             between_pages: None,
+            tle_names: std::collections::HashMap::new(),
+            scratch: String::new(),
         };
         let fields = StructuredFields::new(bytes);
         builder.index.framing = Some(fields.framing());
@@ -364,10 +405,32 @@ impl AfpIndex {
         builder.finish()
     }
 
+    /// Every TLE in file order.
+    pub fn tles(&self) -> impl ExactSizeIterator<Item = Tle<'_>> + '_ {
+        self.tle_entries.iter().map(|t| self.tle(t))
+    }
+
     /// The TLEs of a page group (directly in it, not in its pages).
-    pub fn group_tles(&self, group: &PageGroup) -> &[Tle] {
+    pub fn group_tles(&self, group: &PageGroup) -> impl ExactSizeIterator<Item = Tle<'_>> + '_ {
         let range = group.tles.start as usize..group.tles.end as usize;
-        self.tles.get(range).unwrap_or(&[])
+        self.tle_entries
+            .get(range)
+            .unwrap_or(&[])
+            .iter()
+            .map(|t| self.tle(t))
+    }
+
+    fn tle(&self, t: &TleEntry) -> Tle<'_> {
+        let (start, end) = (t.value.0 as usize, t.value.1 as usize);
+        Tle {
+            offset: t.offset,
+            name: self
+                .tle_names
+                .get(t.name as usize)
+                .map_or("", String::as_str),
+            value: self.tle_text.get(start..end).unwrap_or(""),
+            scope: t.scope,
+        }
     }
 
     /// The pages of a page group.
@@ -387,6 +450,10 @@ struct Builder {
     groups: Vec<u32>,
     /// A non-NOP field seen in the innermost group since its last EPG.
     between_pages: Option<u64>,
+    /// Interned TLE names and their numbers.
+    tle_names: std::collections::HashMap<String, u32>,
+    /// Reused for decoding TLE names.
+    scratch: String,
 }
 
 fn count(n: usize) -> u32 {
@@ -479,9 +546,9 @@ impl Builder {
                 code_page = Self::code_page(f, Self::begin_triplets(f))?;
                 index = count(self.index.page_groups.len());
                 let pages = count(self.index.pages.len());
-                let tles = count(self.index.tles.len());
+                let tles = count(self.index.tle_entries.len());
                 self.index.page_groups.push(PageGroup {
-                    name: decode_name(&Self::token(f)),
+                    token: Self::token(f),
                     offset: f.offset,
                     end: f.offset,
                     depth: u16::try_from(self.groups.len()).unwrap_or(u16::MAX),
@@ -636,25 +703,44 @@ impl Builder {
                     let group = &mut self.index.page_groups[group as usize];
                     // TLEs of a group are contiguous unless pages or other
                     // groups come between them; keep the first run.
-                    if group.tles.end == count(self.index.tles.len()) {
+                    if group.tles.end == count(self.index.tle_entries.len()) {
                         group.tles.end += 1;
                     }
                 }
-                self.index.tles.push(Tle {
+                self.scratch.clear();
+                encoding.decode_into(tle.name, &mut self.scratch);
+                let name = self.scratch.trim_end();
+                let next = count(self.tle_names.len());
+                let name = match self.tle_names.get(name) {
+                    Some(&number) => number,
+                    None => {
+                        self.tle_names.insert(name.to_owned(), next);
+                        self.index.tle_names.push(name.to_owned());
+                        next
+                    }
+                };
+                let text = &mut self.index.tle_text;
+                let start = text.len();
+                encoding.decode_into(tle.value, text);
+                text.truncate(start + text[start..].trim_end().len());
+                let value = match (u32::try_from(start), u32::try_from(text.len())) {
+                    (Ok(start), Ok(end)) => (start, end),
+                    _ => return Err(Self::bad(f, "more than 4 GB of TLE text in one file")),
+                };
+                self.index.tle_entries.push(TleEntry {
                     offset: f.offset,
-                    name: encoding.decode(tle.name).trim_end().to_owned(),
-                    value: encoding.decode(tle.value).trim_end().to_owned(),
+                    name,
+                    value,
                     scope,
                 });
             }
             "IMM" => {
-                let name = f
-                    .data
-                    .get(..8)
-                    .ok_or_else(|| Self::bad(f, "shorter than the 8-byte medium map name"))?;
+                if f.data.len() < 8 {
+                    return Err(Self::bad(f, "shorter than the 8-byte medium map name"));
+                }
                 self.index.medium_maps.push(MediumMapInvocation {
                     offset: f.offset,
-                    name: decode_name(name),
+                    token: Self::token(f),
                     next_page: count(self.index.pages.len()),
                 });
             }
@@ -664,14 +750,13 @@ impl Builder {
                     "IPO" => IncludeKind::PageOverlay,
                     _ => IncludeKind::Object,
                 };
-                let name = f
-                    .data
-                    .get(..8)
-                    .ok_or_else(|| Self::bad(f, "shorter than the 8-byte resource name"))?;
+                if f.data.len() < 8 {
+                    return Err(Self::bad(f, "shorter than the 8-byte resource name"));
+                }
                 self.index.includes.push(Include {
                     offset: f.offset,
                     kind,
-                    name: decode_name(name),
+                    token: Self::token(f),
                     page: in_page,
                 });
             }

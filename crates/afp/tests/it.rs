@@ -621,12 +621,15 @@ fn start_inserter_structure() {
     let [imm] = index.medium_maps.as_slice() else {
         panic!("one IMM")
     };
-    assert_eq!((imm.name.as_str(), imm.next_page), ("MM000000", 0));
+    assert_eq!((imm.name().as_str(), imm.next_page), ("MM000000", 0));
     let [include] = index.includes.as_slice() else {
         panic!("one include")
     };
     assert_eq!(include.kind, IncludeKind::PageOverlay);
-    assert_eq!((include.name.as_str(), include.page), ("O1VORNAL", Some(0)));
+    assert_eq!(
+        (include.name().as_str(), include.page),
+        ("O1VORNAL", Some(0))
+    );
     let page = &index.pages[0];
     // The document ends the file; the page's bytes start with its BPG.
     let edt = index.documents[0].end;
@@ -672,20 +675,16 @@ fn page_groups_pages_tles_and_code_pages() {
         panic!("two groups")
     };
     assert_eq!(
-        (g1.name.as_str(), g1.pages.clone(), g1.interleaved),
+        (g1.name().as_str(), g1.pages.clone(), g1.interleaved),
         ("G1", 0..2, None)
     );
-    assert_eq!((g2.name.as_str(), g2.pages.clone()), ("G2", 2..4));
+    assert_eq!((g2.name().as_str(), g2.pages.clone()), ("G2", 2..4));
     assert_eq!(g2.interleaved, Some(between));
-    let tles: Vec<_> = index
-        .group_tles(g1)
-        .iter()
-        .map(|t| (t.name.as_str(), t.value.as_str()))
-        .collect();
+    let tles: Vec<_> = index.group_tles(g1).map(|t| (t.name, t.value)).collect();
     assert_eq!(tles, [("PLZ", "80331 Mü")]);
-    assert_eq!(index.group_tles(g2)[0].value, "Mü");
-    assert_eq!(index.tles.len(), 3);
-    assert_eq!(index.medium_maps[0].name, "MMDUPLEX");
+    assert_eq!(index.group_tles(g2).next().unwrap().value, "Mü");
+    assert_eq!(index.tles().len(), 3);
+    assert_eq!(index.medium_maps[0].name(), "MMDUPLEX");
     assert_eq!(index.medium_maps[0].next_page, 0);
     assert_eq!(index.nops, 1);
     assert_eq!(index.pages[0].name(), "P1");
@@ -697,7 +696,14 @@ fn page_groups_pages_tles_and_code_pages() {
         default_code_page: Encoding::Ebcdic273,
     };
     let other = AfpIndex::build_with(&b, options).unwrap();
-    assert_ne!(other.group_tles(&other.page_groups[0])[0].value, "80331 Mü");
+    assert_ne!(
+        other
+            .group_tles(&other.page_groups[0])
+            .next()
+            .unwrap()
+            .value,
+        "80331 Mü"
+    );
 }
 
 #[test]
@@ -813,8 +819,7 @@ fn fop_letters_match_the_pdf_and_the_xsl_fo() {
     for (group, want) in index.page_groups.iter().zip(groups) {
         let tles: Vec<(String, String)> = index
             .group_tles(group)
-            .iter()
-            .map(|t| (t.name.clone(), t.value.clone()))
+            .map(|t| (t.name.to_owned(), t.value.to_owned()))
             .collect();
         let want_tles: Vec<(String, String)> = want["tles"]
             .as_array()
@@ -822,13 +827,18 @@ fn fop_letters_match_the_pdf_and_the_xsl_fo() {
             .iter()
             .map(|t| (t[0].as_str().unwrap().into(), t[1].as_str().unwrap().into()))
             .collect();
-        assert_eq!(tles, want_tles, "group {}", group.name);
+        assert_eq!(tles, want_tles, "group {}", group.name());
         let imm = index
             .medium_maps
             .iter()
             .find(|m| (group.offset..group.end).contains(&m.offset))
-            .map(|m| m.name.as_str());
-        assert_eq!(imm, want["imm"].as_str(), "group {}", group.name);
+            .map(|m| m.name());
+        assert_eq!(
+            imm.as_deref(),
+            want["imm"].as_str(),
+            "group {}",
+            group.name()
+        );
         let pages = index.group_pages(group);
         assert_eq!(pages.len() as u64, want["pages"].as_u64().unwrap());
         let images = index
@@ -840,7 +850,7 @@ fn fop_letters_match_the_pdf_and_the_xsl_fo() {
             images as u64,
             want["images"].as_u64().unwrap(),
             "group {}",
-            group.name
+            group.name()
         );
         for (page, size) in pages.iter().zip(want["page_sizes_pt"].as_array().unwrap()) {
             let g = page.geometry.expect("every FOP page has a PGD");

@@ -138,14 +138,13 @@ pub fn inspect_afp(path: &Path, encoding: Encoding) -> Result<AfpSummary, CoreEr
             .page_groups
             .iter()
             .map(|g| GroupSummary {
-                name: g.name.clone(),
+                name: g.name(),
                 offset: g.offset,
                 depth: g.depth,
                 first_page: g.pages.start + 1,
                 pages: g.pages.end - g.pages.start,
                 tles: index
                     .group_tles(g)
-                    .iter()
                     .map(|t| format!("{} = {}", t.name, t.value))
                     .collect(),
             })
@@ -164,21 +163,20 @@ pub fn inspect_afp(path: &Path, encoding: Encoding) -> Result<AfpSummary, CoreEr
         medium_maps: index
             .medium_maps
             .iter()
-            .map(|m| format!("{} from page {}", m.name, m.next_page + 1))
+            .map(|m| format!("{} from page {}", m.name(), m.next_page + 1))
             .collect(),
         includes: index
             .includes
             .iter()
-            .map(|i| format!("{:?} {}", i.kind, i.name))
+            .map(|i| format!("{:?} {}", i.kind, i.name()))
             .collect(),
         nops: index.nops,
         tles: index
-            .tles
-            .iter()
+            .tles()
             .map(|t| Tle {
                 offset: t.offset,
-                name: t.name.clone(),
-                value: t.value.clone(),
+                name: t.name.to_owned(),
+                value: t.value.to_owned(),
             })
             .collect(),
         referenced: inventory

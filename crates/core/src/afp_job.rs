@@ -86,11 +86,11 @@ impl AfpJob {
             if group.depth != 0 {
                 continue;
             }
-            let tles = index.group_tles(group);
             let tle = |name: &str| {
-                tles.iter()
+                index
+                    .group_tles(group)
                     .find(|t| t.name == name)
-                    .map(|t| t.value.as_str())
+                    .map(|t| t.value)
             };
             let piece_id = tle(&options.piece_id_tle)
                 .filter(|v| !v.trim().is_empty())
@@ -99,7 +99,9 @@ impl AfpJob {
                         path,
                         format!(
                             "page group {} at byte {} has no {} TLE",
-                            group.name, group.offset, options.piece_id_tle
+                            group.name(),
+                            group.offset,
+                            options.piece_id_tle
                         ),
                     )
                 })?;
@@ -108,7 +110,8 @@ impl AfpJob {
                     path,
                     format!(
                         "page group {} at byte {} (piece {piece_id}) has no pages",
-                        group.name, group.offset
+                        group.name(),
+                        group.offset
                     ),
                 ));
             }

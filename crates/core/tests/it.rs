@@ -1542,9 +1542,8 @@ mod afp {
     }
 
     fn tle<'a>(index: &'a AfpIndex, group: &tandem_afp::PageGroup, name: &str) -> &'a str {
-        &index
+        index
             .group_tles(group)
-            .iter()
             .find(|t| t.name == name)
             .unwrap()
             .value
