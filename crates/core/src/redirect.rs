@@ -67,8 +67,9 @@ pub fn job_pieces(ticket: &JobTicket, total_pages: u64) -> Result<Vec<MailPiece>
 pub(crate) enum PrintData {
     /// PDF pages.
     Pdf(PdfInput),
-    /// An AFP file whose page groups are the pieces.
-    Afp(AfpJob),
+    /// An AFP file whose page groups are the pieces (boxed: its index is
+    /// large beside a PDF handle).
+    Afp(Box<AfpJob>),
 }
 
 /// The print data of a job with its mail pieces.
@@ -109,7 +110,7 @@ pub(crate) fn open_job_input(ticket: &JobTicket, scratch: &Path) -> Result<JobIn
         let pieces = job.pieces.clone();
         tandem_ticket::validate_pieces(&pieces, pages)?;
         return Ok(JobInput {
-            data: PrintData::Afp(job),
+            data: PrintData::Afp(Box::new(job)),
             pages,
             pieces,
             rendered: None,
