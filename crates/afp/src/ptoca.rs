@@ -29,6 +29,12 @@ impl ControlSequence<'_> {
     pub fn chains_next(&self) -> bool {
         self.function_type & 1 == 1
     }
+
+    /// The text of a Transparent Data (TRN) sequence, in the code page of
+    /// the font in use; `None` for every other function.
+    pub fn text(&self) -> Option<&[u8]> {
+        (self.function_type & 0xFE == 0xDA).then_some(self.data)
+    }
 }
 
 /// The acronym of a PTOCA function type; chained (odd) and unchained (even)

@@ -1014,3 +1014,39 @@ fn validate_reads_bar_codes_and_names_the_field_that_breaks() {
         "{e}"
     );
 }
+
+/// Text runs (TRN) of the FOP letters read as the XSL-FO wrote them: every
+/// page says "Letter G0003 page 2 of 4" for its group's PieceId (FOP's
+/// default font uses code page 500).
+#[test]
+fn fop_text_runs_name_each_pages_letter_and_number() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fop");
+    let bytes = std::fs::read(dir.join("letters.afp")).unwrap();
+    let index = AfpIndex::build(&bytes).unwrap();
+    let mut checked = 0;
+    for group in &index.page_groups {
+        let id = index
+            .group_tles(group)
+            .find(|t| t.name == "PieceId")
+            .unwrap()
+            .value;
+        let pages = index.group_pages(group);
+        for (n, page) in pages.iter().enumerate() {
+            let mut text = String::new();
+            for field in StructuredFields::new(page.bytes(&bytes)) {
+                let field = field.unwrap();
+                if field.name() == "PTX" {
+                    for c in ControlSequences::new(field.data) {
+                        if let Some(run) = c.unwrap().text() {
+                            Encoding::Ebcdic500.decode_into(run, &mut text);
+                        }
+                    }
+                }
+            }
+            let want = format!("Letter {id} page {} of {}", n + 1, pages.len());
+            assert!(text.contains(&want), "{want:?} not in {text:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 29);
+}
