@@ -185,6 +185,15 @@ impl AfpJob {
         &self.index.page_groups[self.groups[piece]]
     }
 
+    /// The NOPs between the previous piece's page group and this one's:
+    /// they travel with the group, so that nothing of the input is lost.
+    fn group_lead(&self, piece: usize) -> &[u8] {
+        match piece.checked_sub(1) {
+            Some(before) => self.slice(self.group_of(before).end..self.group_of(piece).offset),
+            None => &[],
+        }
+    }
+
     /// Page `number` (1-based, as the plan counts).
     fn page(&self, number: u64) -> Result<&Page, CoreError> {
         usize::try_from(number.wrapping_sub(1))
@@ -309,11 +318,25 @@ impl<'j> AfpRun<'j> {
         }
         let first = job.page(own[0])?;
         let last = job.page(own[own.len() - 1])?;
-        self.write(|w| w.copy(job.slice(group.offset..first.offset)))?;
+        self.write(|w| {
+            w.copy(job.group_lead(piece))?;
+            w.copy(job.slice(group.offset..first.offset))
+        })?;
         for (number, additions) in pages {
             self.page(group, *number, own[0], additions)?;
         }
         self.write(|w| w.copy(job.slice(last.end..group.end)))
+    }
+
+    /// Copies the page group of `piece` as it is (a child job for reprint).
+    pub(crate) fn copy_piece(&mut self, piece: usize) -> Result<(), CoreError> {
+        let job = self.job;
+        let group = job.group_of(piece);
+        self.pages += u64::from(group.pages.end - group.pages.start);
+        self.write(|w| {
+            w.copy(job.group_lead(piece))?;
+            w.copy(job.slice(group.offset..group.end))
+        })
     }
 
     fn page(

@@ -21,14 +21,15 @@ use tandem_journal::{
     Clock, ControlRecord, JobRecord, JobStatus, Journal, NewEvent, PieceRecord, ReconcileReport,
     ResultsFile, ResultsLayout, RunRecord, SqliteJournal, State, StatusReport,
 };
-use tandem_pdf::{Chunk, PageImporter, PdfInput, PdfWriter};
+use tandem_pdf::{Chunk, PageImporter, PdfWriter};
 use tandem_profile::CentreProfile;
 use tandem_ticket::{DataFormat, Delimiting, JobTicket, PrintFile};
 
 use crate::CoreError;
+use crate::afp_job::AfpRun;
 use crate::manifest::{Manifest, PieceEntry};
 use crate::output::{AtomicFile, write_atomically};
-use crate::redirect::{Progress, RedirectSummary, job_pieces, redirect};
+use crate::redirect::{PrintData, Progress, RedirectSummary, redirect};
 
 /// The journal's file name inside an output directory.
 pub const JOURNAL_FILE: &str = "journal.sqlite";
@@ -87,9 +88,14 @@ pub(crate) fn write_control_file(
     Ok(())
 }
 
-/// The control file's name for a run file: `.pdf` replaced by `.ctl`.
-pub fn control_file_name(run_file: &str) -> String {
-    format!("{}.ctl", run_file.strip_suffix(".pdf").unwrap_or(run_file))
+/// The control file's name for a run file: `.pdf` or `.afp` replaced by
+/// `.ctl`.
+pub(crate) fn control_file_name(run_file: &str) -> String {
+    let stem = run_file
+        .strip_suffix(".pdf")
+        .or_else(|| run_file.strip_suffix(".afp"))
+        .unwrap_or(run_file);
+    format!("{stem}.ctl")
 }
 
 /// What [`redirect_with_journal`] did.
@@ -525,44 +531,75 @@ fn write_child_job(
     dir: &Path,
 ) -> Result<JobTicket, CoreError> {
     std::fs::create_dir_all(dir).map_err(CoreError::io(dir))?;
-    let print_file = original
-        .print_files
-        .first()
-        .ok_or_else(|| CoreError::Incompatible("the original job has no print file".into()))?;
-    let input = PdfInput::open(&print_file.path)?;
-    let all = job_pieces(original, input.page_count() as u64)?;
+    // PDF as it is, line data laid out (the child gets the laid-out pages),
+    // AFP by its page groups.
+    let job = crate::redirect::open_job_input(original, dir)?;
     let wanted: HashSet<&str> = pieces.iter().map(String::as_str).collect();
-    let pdf_path = dir.join("pages.pdf");
-    let mut pdf = PdfWriter::new(AtomicFile::create(&pdf_path)?)?;
-    let mut importer = PageImporter::new(&input);
-    let mut index = String::from("piece_id,first_page,page_count,plz,country,inserts\n");
-    let mut next_page = 1u64;
-    let mut found = 0;
-    for piece in all.iter().filter(|p| wanted.contains(p.piece_id.as_str())) {
-        for page in piece.first_page..=piece.last_page() {
-            let mut chunk = Chunk::new();
-            let index = usize::try_from(page - 1).unwrap_or(usize::MAX);
-            let imported = importer.import(index, pdf.allocator(), &mut chunk)?;
-            pdf.write_chunk(&chunk)?;
-            pdf.add_page(
-                imported.width,
-                imported.height,
-                &[(b"P".as_slice(), imported.form)],
-                b"q /P Do Q\n",
-            )?;
+    let chosen: Vec<usize> = (0..job.pieces.len())
+        .filter(|&i| wanted.contains(job.pieces[i].piece_id.as_str()))
+        .collect();
+    let found = chosen.len();
+    let mut ticket = original.clone();
+    ticket.id = child_id.to_owned();
+    match &job.data {
+        PrintData::Afp(afp) => {
+            let path = dir.join("pages.afp");
+            let mut run = AfpRun::create(afp, &path, 0.0)?;
+            for &piece in &chosen {
+                run.copy_piece(piece)?;
+            }
+            if found == pieces.len() {
+                run.finish()?;
+            }
+            ticket.print_files = vec![PrintFile {
+                path,
+                format: DataFormat::Afp,
+                sha256: None,
+            }];
         }
-        let _ = writeln!(
-            index,
-            "{},{},{},{},{},\"{}\"",
-            piece.piece_id,
-            next_page,
-            piece.page_count,
-            piece.plz,
-            piece.country,
-            piece.inserts.join(";").replace('"', "\"\"")
-        );
-        next_page += u64::from(piece.page_count);
-        found += 1;
+        PrintData::Pdf(input) => {
+            let pdf_path = dir.join("pages.pdf");
+            let mut pdf = PdfWriter::new(AtomicFile::create(&pdf_path)?)?;
+            let mut importer = PageImporter::new(input);
+            let mut index = String::from("piece_id,first_page,page_count,plz,country,inserts\n");
+            let mut next_page = 1u64;
+            for piece in chosen.iter().map(|&i| &job.pieces[i]) {
+                for page in piece.first_page..=piece.last_page() {
+                    let mut chunk = Chunk::new();
+                    let index = usize::try_from(page - 1).unwrap_or(usize::MAX);
+                    let imported = importer.import(index, pdf.allocator(), &mut chunk)?;
+                    pdf.write_chunk(&chunk)?;
+                    pdf.add_page(
+                        imported.width,
+                        imported.height,
+                        &[(b"P".as_slice(), imported.form)],
+                        b"q /P Do Q\n",
+                    )?;
+                }
+                let _ = writeln!(
+                    index,
+                    "{},{},{},{},{},\"{}\"",
+                    piece.piece_id,
+                    next_page,
+                    piece.page_count,
+                    piece.plz,
+                    piece.country,
+                    piece.inserts.join(";").replace('"', "\"\"")
+                );
+                next_page += u64::from(piece.page_count);
+            }
+            if found == pieces.len() {
+                pdf.finish()?.commit()?;
+            }
+            let index_path = dir.join("index.csv");
+            write_atomically(&index_path, index.as_bytes())?;
+            ticket.print_files = vec![PrintFile {
+                path: pdf_path,
+                format: DataFormat::Pdf,
+                sha256: None,
+            }];
+            ticket.documents = Delimiting::Index { index: index_path };
+        }
     }
     if found != pieces.len() {
         return Err(CoreError::Incompatible(format!(
@@ -572,17 +609,6 @@ fn write_child_job(
             original.id
         )));
     }
-    pdf.finish()?.commit()?;
-    let index_path = dir.join("index.csv");
-    write_atomically(&index_path, index.as_bytes())?;
-    let mut ticket = original.clone();
-    ticket.id = child_id.to_owned();
-    ticket.print_files = vec![PrintFile {
-        path: pdf_path,
-        format: DataFormat::Pdf,
-        sha256: None,
-    }];
-    ticket.documents = Delimiting::Index { index: index_path };
     write_atomically(&dir.join("job.toml"), ticket.to_toml_string().as_bytes())?;
     Ok(ticket)
 }

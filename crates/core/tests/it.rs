@@ -1738,6 +1738,100 @@ mod afp {
         ));
     }
 
+    /// The closed loop for an AFP job: three pieces diverted at the
+    /// inserter are reprinted as child job `JOB.1`, whose print file holds
+    /// exactly their page groups, copied byte for byte.
+    #[test]
+    fn diverted_afp_pieces_are_reprinted_from_their_page_groups() {
+        use tandem_core::tandem_journal::{CountingClock, Reported, ResultRecord, format_result};
+        let dir = TempDir::new("afp-reprint");
+        let (nord, _) = profiles();
+        let ticket = ticket();
+        let clock = CountingClock::new(1_767_225_600);
+        let out = dir.0.join("out");
+        let done =
+            tandem_core::redirect_with_journal(&ticket, &nord, &out, None, &clock, &mut |_| {})
+                .unwrap();
+        let m = &done.summary.manifest;
+        assert!(out.join("EX-AFP-LETTERS-nord-run001.ctl").exists());
+        let layout = nord.results.as_ref().unwrap();
+        let diverted = ["A0003", "A0017", "A0040"];
+        let lines: Vec<String> = m
+            .pieces
+            .iter()
+            .map(|p| {
+                let divert = diverted.contains(&p.piece_id.as_str());
+                format_result(
+                    layout,
+                    &ResultRecord {
+                        file: String::new(),
+                        line: 0,
+                        job: m.job_id.clone(),
+                        piece_id: p.piece_id.clone(),
+                        part: p.part,
+                        code: if divert {
+                            layout.diverted[0].clone()
+                        } else {
+                            layout.ok[0].clone()
+                        },
+                        status: if divert {
+                            Reported::Diverted
+                        } else {
+                            Reported::Ok
+                        },
+                        time: Some("2026-12-01T10:00:00Z".into()),
+                        machine: Some("INS1".into()),
+                    },
+                )
+            })
+            .collect();
+        let results = dir.0.join("results.txt");
+        std::fs::write(&results, lines.join("\n") + "\n").unwrap();
+        tandem_core::reconcile_files(&done.journal, &[results], Some(&ticket.id), None, &clock)
+            .unwrap();
+        let re = tandem_core::reprint(
+            &ticket,
+            &nord,
+            &dir.0.join("re"),
+            &done.journal,
+            false,
+            &clock,
+            &mut |_| {},
+        )
+        .unwrap();
+        let mut pieces = re.pieces.clone();
+        pieces.sort();
+        assert_eq!(pieces, diverted);
+        let child = JobTicket::from_file(&re.input_dir.join("job.toml")).unwrap();
+        assert_eq!(child.id, "EX-AFP-LETTERS.1");
+        // The child's print file: the original's head, the three page
+        // groups as they were, the tail.
+        let source = std::fs::read(&ticket.print_files[0].path).unwrap();
+        let src = AfpIndex::build(&source).unwrap();
+        let child_bytes = std::fs::read(&child.print_files[0].path).unwrap();
+        let index = AfpIndex::build(&child_bytes).unwrap();
+        let ids: Vec<&str> = index
+            .page_groups
+            .iter()
+            .map(|g| tle(&index, g, "PieceId"))
+            .collect();
+        assert_eq!(ids, diverted);
+        for group in &src.page_groups {
+            if diverted.contains(&tle(&src, group, "PieceId")) {
+                let bytes = &source[group.offset as usize..group.end as usize];
+                assert!(child_bytes.windows(bytes.len()).any(|w| w == bytes));
+            }
+        }
+        // Its redirect carries the child id in the DataMatrix.
+        let manifest = &re.summary.manifest;
+        assert_eq!(manifest.totals.pieces, 3);
+        let run = std::fs::read(re.summary.output_dir.join(&manifest.runs[0].file)).unwrap();
+        assert!(
+            run.windows(16).any(|w| w == b"EX-AFP-LETTERS.1"),
+            "the child's marks name the child job"
+        );
+    }
+
     #[test]
     fn afp_jobs_are_refused_where_they_cannot_run() {
         let dir = TempDir::new("afp-refused");
