@@ -303,23 +303,15 @@ fn start_inserter_has_form_map_overlay_page_and_datamatrix() {
 fn tle_in_a_built_file() {
     // BNG, TLE (name "PLZ", value "12345" in cp500), ENG — built by hand,
     // the corpus has no TLE.
-    let mut b = Vec::new();
-    let mut push = |id: [u8; 3], data: &[u8]| {
-        b.push(0x5A);
-        b.extend_from_slice(&u16::try_from(8 + data.len()).unwrap().to_be_bytes());
-        b.extend_from_slice(&id);
-        b.extend_from_slice(&[0, 0, 0]);
-        b.extend_from_slice(data);
-    };
-    push([0xD3, 0xA8, 0xAD], b"");
-    push(
-        [0xD3, 0xA0, 0x90],
+    let mut b = sf(BNG, b"");
+    b.extend(sf(
+        TLE,
         &[
             7, 0x02, 0x0B, 0x00, 0xD7, 0xD3, 0xE9, 9, 0x36, 0x00, 0x00, 0xF1, 0xF2, 0xF3, 0xF4,
             0xF5,
         ],
-    );
-    push([0xD3, 0xA9, 0xAD], b"");
+    ));
+    b.extend(sf(ENG, b""));
     let f = fields(&b);
     assert_eq!(names(&f), ["BNG", "TLE", "ENG"]);
     let tle = TagLogicalElement::parse(f[1].data).unwrap().unwrap();
@@ -719,37 +711,21 @@ fn unsupported_code_pages_and_broken_structure_are_errors_with_offsets() {
             cpgid: 37
         }
     );
-    // EPG without BPG
-    let mut b = sf(BNG, b"");
-    b.extend(sf(EPG, b""));
-    let e = AfpIndex::build(&b).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "unbalanced structure at byte 9: EPG closes the BNG opened at byte 0"
-    );
-    // End without Begin
-    let e = AfpIndex::build(&sf(ENG, b"")).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "unbalanced structure at byte 0: ENG without a matching Begin"
-    );
-    // Begin never closed
-    let mut b = sf(BDT, b"");
-    b.extend(sf(BPG, b""));
-    b.extend(sf(EPG, b""));
-    let e = AfpIndex::build(&b).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "unbalanced structure at byte 0: BDT is never closed"
-    );
-    // A page inside a page
-    let mut b = sf(BPG, b"");
-    b.extend(sf(BPG, b""));
-    let e = AfpIndex::build(&b).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "unbalanced structure at byte 9: BPG inside the page opened at byte 0"
-    );
+    // Unbalanced Begin/End pairs, each with the offset of the field at fault.
+    let cases: [(&[[u8; 3]], &str); 4] = [
+        (&[BNG, EPG], "9: EPG closes the BNG opened at byte 0"),
+        (&[ENG], "0: ENG without a matching Begin"),
+        (&[BDT, BPG, EPG], "0: BDT is never closed"),
+        (&[BPG, BPG], "9: BPG inside the page opened at byte 0"),
+    ];
+    for (ids, message) in cases {
+        let b: Vec<u8> = ids.iter().flat_map(|&id| sf(id, b"")).collect();
+        let e = AfpIndex::build(&b).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("unbalanced structure at byte {message}")
+        );
+    }
     // A TLE whose triplet runs past the end of the field
     let mut b = sf(BNG, b"");
     b.extend(sf(TLE, &[9, 0x02, 0x0B]));
