@@ -32,6 +32,7 @@
 //! ```
 
 mod bcoca;
+mod edit;
 mod error;
 mod input;
 mod names;
@@ -51,6 +52,7 @@ pub use bcoca::{
     SYMBOLOGY_POSTNET, SYMBOLOGY_QR_CODE, SYMBOLOGY_RM4SCC, SYMBOLOGY_UPC_A, SYMBOLOGY_UPC_E,
     SYMBOLOGY_USPS_FOUR_STATE, data_matrix_object, data_matrix_square_size,
 };
+pub use edit::{DocumentWriter, EditError, GroupPage, GroupedDocument};
 pub use error::AfpError;
 pub use input::AfpFile;
 pub use names::sf_name;

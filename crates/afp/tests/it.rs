@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use tandem_afp::{
-    AfpError, AfpIndex, AfpWriter, AreaMm, ControlSequences, Encoding, Framing, IncludeKind,
-    IndexOptions, InlineResource, PageMarks, ResourceInventory, ResourceKind, ResourceRef,
-    StructuredField, StructuredFields, TagLogicalElement, Triplets, bundle_hash,
+    AfpError, AfpIndex, AfpWriter, AreaMm, ControlSequences, DocumentWriter, EditError, Encoding,
+    Framing, GroupPage, GroupedDocument, IncludeKind, IndexOptions, InlineResource, PageMarks,
+    ResourceInventory, ResourceKind, ResourceRef, StructuredField, StructuredFields,
+    TagLogicalElement, Triplets, bundle_hash,
 };
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/afp");
@@ -1025,4 +1026,146 @@ fn fop_text_runs_name_each_pages_letter_and_number() {
         }
     }
     assert_eq!(checked, 29);
+}
+
+// ---- edits: documents made of page groups ----
+
+/// The FOP letters with the groups in reverse order, each group's pages
+/// reversed and a blank page after each: every input page comes out once,
+/// byte for byte, in the new order; the head and tail are the input's.
+#[test]
+fn page_groups_are_reordered_and_their_pages_reversed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fop");
+    let bytes = std::fs::read(dir.join("letters.afp")).unwrap();
+    let index = AfpIndex::build(&bytes).unwrap();
+    let document = GroupedDocument::new(&bytes, &index).unwrap();
+    let n = document.groups().len();
+    assert_eq!(n, 12);
+    let mut out = DocumentWriter::new(document.clone(), Vec::new()).unwrap();
+    let mut expected_pages = Vec::new();
+    for g in (0..n).rev() {
+        let group = document.group(g).unwrap();
+        let mut pages = Vec::new();
+        for page in group.pages.clone().rev() {
+            pages.push(GroupPage::Input { page, added: &[] });
+            pages.push(GroupPage::Blank { like: page });
+            expected_pages.push(Some(page));
+            expected_pages.push(None);
+        }
+        out.write_group(g, &pages).unwrap();
+    }
+    let written = out.page_count();
+    let output = out.finish().unwrap();
+    let again = AfpIndex::build(&output).unwrap();
+    assert_eq!(again.pages.len() as u64, written);
+    assert_eq!(again.pages.len(), 2 * index.pages.len());
+    let ids = |index: &AfpIndex| -> Vec<String> {
+        index
+            .page_groups
+            .iter()
+            .map(|g| index.group_tles(g).next().unwrap().value.to_owned())
+            .collect()
+    };
+    let mut reversed = ids(&index);
+    reversed.reverse();
+    assert_eq!(ids(&again), reversed);
+    for (page, want) in again.pages.iter().zip(&expected_pages) {
+        match want {
+            Some(p) => assert_eq!(page.bytes(&output), index.pages[*p as usize].bytes(&bytes)),
+            None => {
+                assert_eq!(page.name(), "BLANK");
+                assert!(page.geometry.is_some());
+            }
+        }
+    }
+    let head = index.page_groups[0].offset as usize;
+    assert_eq!(output[..head], bytes[..head]);
+    let tail = bytes.len() - index.page_groups[n - 1].end as usize;
+    assert_eq!(output[output.len() - tail..], bytes[bytes.len() - tail..]);
+}
+
+#[test]
+fn edits_that_would_lose_or_misplace_pages_are_refused() {
+    let page = |b: &mut Vec<u8>| {
+        b.extend(sf(BPG, b""));
+        b.extend(sf(EPG, b""));
+    };
+    // Group 0: two pages with an IMM between them; group 1: one page;
+    // a NOP between the groups.
+    let mut b = sf(BDT, b"");
+    b.extend(sf(BNG, b"\xC7\xF0"));
+    page(&mut b);
+    let imm_at = b.len() as u64;
+    b.extend(sf(IMM, b"\xD4\xD4\xF1\x40\x40\x40\x40\x40"));
+    page(&mut b);
+    b.extend(sf(ENG, b""));
+    b.extend(sf(NOP, b"between"));
+    b.extend(sf(BNG, b"\xC7\xF1"));
+    page(&mut b);
+    b.extend(sf(ENG, b""));
+    b.extend(sf(EDT, b""));
+    let index = AfpIndex::build(&b).unwrap();
+    let document = GroupedDocument::new(&b, &index).unwrap();
+    let mut out = DocumentWriter::new(document.clone(), Vec::new()).unwrap();
+    let input = |page| GroupPage::Input { page, added: &[] };
+    let e = out.write_group(0, &[input(1), input(0)]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "page group G0 at byte 9: its pages cannot be reordered, the field at byte {imm_at} stands between them"
+        )
+    );
+    let e = out.write_group(0, &[input(0)]).unwrap_err();
+    assert!(matches!(e, EditError::NotWhole { .. }), "{e}");
+    let e = out.write_group(1, &[input(2), input(2)]).unwrap_err();
+    assert!(matches!(e, EditError::NotWhole { .. }), "{e}");
+    assert!(matches!(out.copy_group(2), Err(EditError::NoSuchGroup(2))));
+    // In their own order the IMM stays between the pages; the NOP between
+    // the groups travels with group 1, written first here.
+    let mut out = DocumentWriter::new(document, Vec::new()).unwrap();
+    out.copy_group(1).unwrap();
+    out.write_group(0, &[input(0), input(1)]).unwrap();
+    let output = out.finish().unwrap();
+    let f = fields(&output);
+    assert_eq!(
+        names(&f),
+        [
+            "BDT", "NOP", "BNG", "BPG", "EPG", "ENG", "BNG", "BPG", "EPG", "IMM", "BPG", "EPG",
+            "ENG", "EDT"
+        ]
+    );
+    assert_eq!(output.len(), b.len());
+
+    // What cannot be cut into groups at all.
+    let mut two = b.clone();
+    two.extend(sf(BDT, b""));
+    two.extend(sf(EDT, b""));
+    let index = AfpIndex::build(&two).unwrap();
+    let e = GroupedDocument::new(&two, &index).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the file holds 2 documents; page groups are taken from exactly one"
+    );
+    let mut loose = sf(BDT, b"");
+    page(&mut loose);
+    loose.extend(sf(EDT, b""));
+    let index = AfpIndex::build(&loose).unwrap();
+    let e = GroupedDocument::new(&loose, &index).unwrap_err();
+    assert_eq!(e.to_string(), "the page at byte 9 is in no page group");
+    let mut between = sf(BDT, b"");
+    for _ in 0..2 {
+        between.extend(sf(BNG, b""));
+        page(&mut between);
+        between.extend(sf(ENG, b""));
+        if between.len() < 60 {
+            between.extend(sf(IMM, b"\xD4\xD4\xF1\x40\x40\x40\x40\x40"));
+        }
+    }
+    between.extend(sf(EDT, b""));
+    let index = AfpIndex::build(&between).unwrap();
+    let e = GroupedDocument::new(&between, &index).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "IMM at byte 45 stands between two page groups; groups cannot be reordered around it"
+    );
 }

@@ -24,6 +24,15 @@ pub enum CoreError {
         /// What the reader said (with the byte offset).
         source: tandem_afp::AfpError,
     },
+    /// An AFP file cannot be cut into page groups, or its groups not
+    /// written as the plan says.
+    #[error("{path}: {source}")]
+    AfpEdit {
+        /// The print file or output file.
+        path: PathBuf,
+        /// What the editor said.
+        source: tandem_afp::EditError,
+    },
     /// AFP output cannot be written.
     #[error("{path}: {source}")]
     AfpWrite {
