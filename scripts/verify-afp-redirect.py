@@ -50,10 +50,13 @@ DPI = 300
 # Structured-field ids (the decoder reports them as integers).
 BNG, ENG, BPG, EPG = 0xD3A8AD, 0xD3A9AD, 0xD3A8AF, 0xD3A9AF
 BPT, PTX, TLE, PGD, PTD = 0xD3A89B, 0xD3EE9B, 0xD3A090, 0xD3A6AF, 0xD3B19B
-BBC, EBC, OBP, BDD, BDA = 0xD3A8EB, 0xD3A9EB, 0xD3AC6B, 0xD3A6EB, 0xD3EEEB
+BBC, EBC, OBD, OBP, BDD, BDA = 0xD3A8EB, 0xD3A9EB, 0xD3A66B, 0xD3AC6B, 0xD3A6EB, 0xD3EEEB
 # PTOCA function types (chained = odd, unchained = even).
 AMI, AMB, RMI, RMB, STC, DIR, DBR, TRN = 0xC6, 0xD2, 0xC8, 0xD4, 0x74, 0xE4, 0xE6, 0xDA
+SEC = 0x80
 COLOR_OF_MEDIUM = 0xFF08
+# PTOCA subsets PT1-PT3 accept rule widths up to X'00C0' units.
+MAX_RULE_WIDTH = 192
 DATA_MATRIX = 0x1C
 
 
@@ -65,6 +68,7 @@ class Page:
         self.texts = []
         self.codes = []  # (symbology, data bytes, x, y in units)
         self.unplaced = 0  # rules drawn after text at an unknown position
+        self.too_wide = 0  # rules wider than the PT1-PT3 subsets allow
 
 
 def read_pages(path):
@@ -115,12 +119,20 @@ def read_pages(path):
                         y += cs["INCRMENT"]
                     elif ft == STC:
                         colour_white = cs["FRGCOLOR"] == COLOR_OF_MEDIUM
+                    elif ft == SEC:
+                        # Not in the decoder's table: raw parameters. Colour
+                        # space X'01' is RGB; 8-bit white leaves the paper.
+                        d = cs.get("DATA", [])
+                        colour_white = (len(d) >= 13 and d[1] == 0x01
+                                        and d[6:9] == [8, 8, 8] and d[10:13] == [255, 255, 255])
                     elif ft == TRN:
                         page.texts.append(cs.get("TRNDATA", ""))
                         inline_known = False  # text advances by glyph widths
                     elif ft in (DIR, DBR):
                         length = cs["RLENGTH"]
                         width = cs.get("RWIDTH", 0) >> 8  # 2-byte integer + fraction
+                        if width > MAX_RULE_WIDTH:
+                            page.too_wide += 1
                         if not inline_known:
                             page.unplaced += 1
                             continue
@@ -145,10 +157,12 @@ def read_pages(path):
 
 
 def obp_offsets(path):
-    """Object-area offsets of the OBP of every bar code object (BBC…EBC), in
-    file order, parsed from the raw field bytes (the decoder's names for OBP
-    parameters vary by version)."""
+    """(x, y, units per inch) of every bar code object's area (BBC…EBC): its
+    OBP offsets in the units its OBD declares (10-inch base), in file order,
+    parsed from the raw field bytes of an X'5A'-framed file (the decoder's
+    names for these parameters vary by version)."""
     out = []
+    units = None
     with open(path, "rb") as f:
         data = f.read()
     i = 0
@@ -160,9 +174,17 @@ def obp_offsets(path):
             in_bar_code = True
         elif sfid == EBC:
             in_bar_code = False
+        elif sfid == OBD and in_bar_code:
+            units = None
+            d = data[i + 9:i + 1 + length]
+            j = 0
+            while j + 1 < len(d):  # triplets: X'4B' measurement units
+                if d[j + 1] == 0x4B and d[j] >= 8 and d[j + 2] == 0:
+                    units = int.from_bytes(d[j + 4:j + 6], "big") / 10.0  # per inch
+                j += max(d[j], 1)
         elif sfid == OBP and in_bar_code:
             d = data[i + 9:i + 1 + length]
-            out.append((int.from_bytes(d[2:5], "big"), int.from_bytes(d[5:8], "big")))
+            out.append((int.from_bytes(d[2:5], "big"), int.from_bytes(d[5:8], "big"), units))
         i += 1 + length
     return out
 
@@ -213,10 +235,19 @@ def main():
     strip = (omr["left_mm"], omr["left_mm"] + omr["bar_length_mm"])
     zone = job.get("origin_mark_zone")
 
+    id_tle = job.get("documents", {}).get("afp_page_groups", {}).get("piece_id_tle", "PieceId")
+
+    # Every piece of the input is in the manifest once, and nothing else.
+    source = os.path.join(job_dir, job["print_files"][0]["path"])
+    src_groups = read_pages(source)
+    src_ids = sorted(g["tles"].get(id_tle) for g in src_groups)
+    out_ids = sorted(e["piece_id"] for e in man["pieces"])
+    rep.check(src_ids == out_ids, f"manifest pieces differ from the input's {id_tle} TLEs: "
+              f"{sorted(set(src_ids) ^ set(out_ids))[:10]}", "structure")
+
     # The white-out check is only worth something if the input has bars in
     # the strip: read the origin's first fronts the same way.
-    source = os.path.join(job_dir, job["print_files"][0]["path"])
-    src_pages = [p for g in read_pages(source) for p in g["pages"]][:6]
+    src_pages = [p for g in src_groups for p in g["pages"]][:6]
     with tempfile.TemporaryDirectory() as tmp:
         pdf = os.path.join(tmp, "source.pdf")
         render(src_pages, pdf, 40)
@@ -245,12 +276,15 @@ def main():
         code_no = 0
         for g, e in zip(groups, entries):
             where = f"{run['file']} piece {e['piece_id']}"
-            rep.check(g["tles"].get("PieceId") == e["piece_id"],
-                      f"{where}: page group {g['name']} has PieceId {g['tles'].get('PieceId')}",
+            rep.check(g["tles"].get(id_tle) == e["piece_id"],
+                      f"{where}: page group {g['name']} has {id_tle} {g['tles'].get(id_tle)}",
                       "structure")
             per_sheet = 2 if duplex else 1
-            rep.check(len(g["pages"]) == e["sheets"] * per_sheet,
-                      f"{where}: {len(g['pages'])} pages for {e['sheets']} sheets", "structure")
+            if not rep.check(len(g["pages"]) == e["sheets"] * per_sheet,
+                             f"{where}: {len(g['pages'])} pages for {e['sheets']} sheets",
+                             "structure"):
+                page_no += len(g["pages"])
+                continue
             for k in range(e["sheets"]):
                 s = e["sheets"] - 1 - k if e["reverse_order"] else k
                 sequence = e["first_sequence"] + k
@@ -273,6 +307,9 @@ def main():
                     rep.check(page.unplaced == 0,
                               f"{where} page {page_no}: rules after text at unknown positions",
                               "marks")
+                    rep.check(page.too_wide == 0,
+                              f"{where} page {page_no}: {page.too_wide} rules wider than "
+                              f"{MAX_RULE_WIDTH} units (PTOCA PT1-PT3)", "marks")
                     got = bars.get(page_no, [])
                     if front:
                         want = verify_demo.expected_tracks(omr["tracks"], omr["parity"], k + 1,
@@ -298,13 +335,14 @@ def main():
                             rep.check(ok, f"{where} sheet {k + 1}: bar codes "
                                       f"{[(c[0], c[1]) for c in codes]}, expected {want_text!r}",
                                       "datamatrix")
-                            if code_no < len(offsets):
-                                x, y = offsets[code_no]
-                                units = page.units
-                                rep.check(abs(x / units * 25.4 - dm["x_mm"]) < 0.2
-                                          and abs(y / units * 25.4 - dm["y_mm"]) < 0.2,
-                                          f"{where} sheet {k + 1}: DataMatrix at {x},{y} units",
-                                          "datamatrix")
+                            at = offsets[code_no] if code_no < len(offsets) else None
+                            ok = at is not None and at[2] is not None
+                            if ok:
+                                x, y, units = at
+                                ok = (abs(x / units * 25.4 - dm["x_mm"]) < 0.2
+                                      and abs(y / units * 25.4 - dm["y_mm"]) < 0.2)
+                            rep.check(ok, f"{where} sheet {k + 1}: DataMatrix object area at {at}",
+                                      "datamatrix")
                             code_no += len(codes)
                     else:
                         rep.check(not got and not page.codes,

@@ -30,6 +30,7 @@
 //! [`DataMatrixParameters`]), then the bar code data.
 
 use crate::error::AfpError;
+use crate::structure::TextUnits;
 
 /// Bar code type X'01': Code 39 (3-of-9), AIM USS-39.
 pub const SYMBOLOGY_CODE39: u8 = 0x01;
@@ -124,11 +125,11 @@ impl BarCodeDescriptor {
     /// A Data Matrix descriptor with the sample's defaults: unit base 10
     /// inches, default presentation space, default font and colour, default
     /// element height and ratio, multiplier 1.
-    pub fn data_matrix(units_per_10_inches: u16, module_width_mils: u8) -> Self {
+    pub fn data_matrix(units: TextUnits, module_width_mils: u8) -> Self {
         BarCodeDescriptor {
-            unit_base: 0,
-            units_per_unit_base_x: units_per_10_inches,
-            units_per_unit_base_y: units_per_10_inches,
+            unit_base: units.unit_base,
+            units_per_unit_base_x: units.x_per_base,
+            units_per_unit_base_y: units.y_per_base,
             presentation_width: 0xFFFF,
             presentation_length: 0xFFFF,
             desired_symbol_width: 0,
@@ -419,8 +420,8 @@ fn be24(v: u32) -> [u8; 3] {
 /// BDA, EBC.
 ///
 /// `name` (1–8 of A–Z, 0–9, e.g. `"TDMX0001"`) names the object in BBC and
-/// EBC. The object area is placed at (`x`, `y`) in page units of
-/// `units_per_10_inches`; the symbol sits at (0, 0) inside it, drawn with
+/// EBC. The object area is placed at (`x`, `y`) in the page's `units`
+/// (OBD and BDD say the same units); the symbol sits at (1, 1) inside it, drawn with
 /// modules of `module_mils` thousandths of an inch. The BDA asks for the
 /// smallest square symbol that holds `text` in ASCII encodation (see
 /// [`data_matrix_square_size`]); `text` is taken as ASCII as it is (no
@@ -438,26 +439,38 @@ pub fn data_matrix_object(
     name: &str,
     x: u16,
     y: u16,
-    units_per_10_inches: u16,
+    units: TextUnits,
     module_mils: u8,
     text: &[u8],
 ) -> Result<Vec<u8>, AfpError> {
     let ename = ebcdic_name(name)?;
     let side = data_matrix_square_size(text)?;
     // Object area: the symbol plus one module (rounded up) so that pel
-    // rounding in the printer does not clip the last row or column.
-    let module_units = u32::from(module_mils) * u32::from(units_per_10_inches);
-    let extent = (u32::from(side) + 1) * module_units;
-    let extent = be24(extent.div_ceil(10_000));
+    // rounding in the printer does not clip the last row or column. A mil
+    // is 1/10,000 of ten inches, 254/10,000,000 of ten centimetres.
+    let modules = (u64::from(side) + 1) * u64::from(module_mils);
+    let extent = |per_base: u16| {
+        let units = if units.unit_base == 1 {
+            (modules * u64::from(per_base) * 254).div_ceil(10_000_000)
+        } else {
+            (modules * u64::from(per_base)).div_ceil(10_000)
+        };
+        be24(u32::try_from(units).unwrap_or(u32::MAX))
+    };
+    let (xe, ye) = (extent(units.x_per_base), extent(units.y_per_base));
 
     let mut out = Vec::with_capacity(200 + text.len());
     push_field(&mut out, [0xA8, 0xEB], &ename); // BBC
     push_field(&mut out, [0xA8, 0xC7], &[]); // BOG
-    let u = units_per_10_inches.to_be_bytes();
+    let (ux, uy) = (
+        units.x_per_base.to_be_bytes(),
+        units.y_per_base.to_be_bytes(),
+    );
+    let base = units.unit_base;
     let obd = [
         3, 0x43, 0x01, // descriptor position id 1
-        8, 0x4B, 0x00, 0x00, u[0], u[1], u[0], u[1], // units per 10 inches
-        9, 0x4C, 0x02, extent[0], extent[1], extent[2], extent[0], extent[1], extent[2],
+        8, 0x4B, base, base, ux[0], ux[1], uy[0], uy[1], // the page's units
+        9, 0x4C, 0x02, xe[0], xe[1], xe[2], ye[0], ye[1], ye[2],
     ];
     push_field(&mut out, [0xA6, 0x6B], &obd); // OBD
     let (px, py) = (be24(u32::from(x)), be24(u32::from(y)));
@@ -472,13 +485,14 @@ pub fn data_matrix_object(
     ];
     push_field(&mut out, [0xAC, 0x6B], &obp); // OBP
     push_field(&mut out, [0xAB, 0xEB], &[0x00, 0x05, 0x03, 0x04, 0x00]); // MBC
-    let bdd = BarCodeDescriptor::data_matrix(units_per_10_inches, module_mils);
+    let bdd = BarCodeDescriptor::data_matrix(units, module_mils);
     push_field(&mut out, [0xA6, 0xEB], &bdd.encode()); // BDD
     push_field(&mut out, [0xA9, 0xC7], &[]); // EOG
     let bda = BarCodeData {
         flags: BDA_FLAG_NO_HRI,
-        x: 0,
-        y: 0,
+        // One unit in, as the corpus sample (a production inserter code).
+        x: 1,
+        y: 1,
         data_matrix: Some(DataMatrixParameters {
             control_flags: if text.contains(&b'\\') {
                 DM_CONTROL_NO_ESCAPES
@@ -498,6 +512,12 @@ pub fn data_matrix_object(
 
 #[cfg(test)]
 mod tests {
+    /// 240 units per inch, as Apache FOP writes pages.
+    const U240: TextUnits = TextUnits {
+        unit_base: 0,
+        x_per_base: 2400,
+        y_per_base: 2400,
+    };
     use super::*;
     use crate::reader::{StructuredField, StructuredFields};
     use crate::triplet::Triplets;
@@ -600,7 +620,7 @@ mod tests {
 
     #[test]
     fn built_object_reads_back() {
-        let obj = data_matrix_object("TDMX0001", 45, 2220, 2400, 16, DIGITS).unwrap();
+        let obj = data_matrix_object("TDMX0001", 45, 2220, U240, 16, DIGITS).unwrap();
         let fs = fields(&obj);
         let names: Vec<_> = fs.iter().map(|f| f.name()).collect();
         assert_eq!(
@@ -613,10 +633,10 @@ mod tests {
         assert_eq!(field(&fs, "BBC").data, tdmx);
         assert_eq!(field(&fs, "EBC").data, tdmx);
         let bdd = BarCodeDescriptor::parse(field(&fs, "BDD").data).unwrap();
-        assert_eq!(bdd, BarCodeDescriptor::data_matrix(2400, 16));
+        assert_eq!(bdd, BarCodeDescriptor::data_matrix(U240, 16));
         let bda = BarCodeData::parse(field(&fs, "BDA").data, bdd.symbology).unwrap();
         assert_eq!(bda.data, DIGITS);
-        assert_eq!((bda.x, bda.y), (0, 0));
+        assert_eq!((bda.x, bda.y), (1, 1));
         let dm = bda.data_matrix.unwrap();
         assert_eq!((dm.row_size, dm.rows, dm.control_flags), (18, 18, 0));
         // OBP places the object area at (45, 2220).
@@ -634,7 +654,7 @@ mod tests {
     fn built_object_matches_sample_layout() {
         let bytes = sample();
         let sample_fs = fields(&bytes);
-        let obj = data_matrix_object("INSDMBCP", 45, 2220, 2400, 16, DIGITS).unwrap();
+        let obj = data_matrix_object("INSDMBCP", 45, 2220, U240, 16, DIGITS).unwrap();
         let ours = fields(&obj);
         // Same fields, same lengths, from BBC to EBC.
         let start = sample_fs.iter().position(|f| f.name() == "BBC").unwrap();
@@ -655,9 +675,8 @@ mod tests {
             triplet_ids(field(&sample_fs, "OBD").data)
         );
         assert_eq!(field(&ours, "OBP").data, field(&sample_fs, "OBP").data);
-        // BDA differs only in the symbol origin (sample 1,1; ours 0,0).
-        let (a, b) = (field(&ours, "BDA").data, field(&sample_fs, "BDA").data);
-        assert_eq!((a[0], &a[5..]), (b[0], &b[5..]));
+        // BDA: the same, symbol origin (1, 1) included.
+        assert_eq!(field(&ours, "BDA").data, field(&sample_fs, "BDA").data);
     }
 
     #[test]
@@ -673,15 +692,15 @@ mod tests {
             e.to_string().starts_with("bar code data at byte 1558:"),
             "{e}"
         );
-        let e = data_matrix_object("tdmx", 0, 0, 2400, 16, b"1").unwrap_err();
+        let e = data_matrix_object("tdmx", 0, 0, U240, 16, b"1").unwrap_err();
         assert_eq!(
             e.to_string(),
             "bar code name at byte 0: only A-Z and 0-9 are allowed in a name"
         );
-        assert!(data_matrix_object("", 0, 0, 2400, 16, b"1").is_err());
-        assert!(data_matrix_object("ABCDEFGHI", 0, 0, 2400, 16, b"1").is_err());
+        assert!(data_matrix_object("", 0, 0, U240, 16, b"1").is_err());
+        assert!(data_matrix_object("ABCDEFGHI", 0, 0, U240, 16, b"1").is_err());
         // Short names are blank-padded; a backslash turns escapes off.
-        let obj = data_matrix_object("AJS9", 0, 0, 2400, 16, b"a\\b").unwrap();
+        let obj = data_matrix_object("AJS9", 0, 0, U240, 16, b"a\\b").unwrap();
         let fs = fields(&obj);
         assert_eq!(
             field(&fs, "BBC").data,

@@ -62,6 +62,18 @@ pub enum EditError {
         /// Its byte offset.
         offset: u64,
     },
+    /// A medium map would apply to other sheets once groups are reordered
+    /// or cut into runs.
+    #[error("IMM at byte {offset} in page group {group}: {what}")]
+    MediumMap {
+        /// Byte offset of the IMM (or of the group's BNG when its IMM is
+        /// missing).
+        offset: u64,
+        /// The group's name.
+        group: String,
+        /// What is wrong.
+        what: &'static str,
+    },
     /// The pages given for a group are not all of its pages, each once.
     #[error(
         "page group {group} at byte {offset}: the pages given ({given:?}) are not its pages {own:?}, each once"
@@ -155,6 +167,7 @@ impl<'a> GroupedDocument<'a> {
                 }
             }
         }
+        check_medium_maps(index, &groups)?;
         Ok(GroupedDocument {
             input,
             index,
@@ -220,6 +233,46 @@ impl<'a> GroupedDocument<'a> {
             pages[page as usize - 1].end..pages[page as usize].offset,
         )
     }
+}
+
+/// A medium map (IMM) holds until the next one. Once groups are presorted
+/// or cut into runs, a group only keeps its own medium map if it invokes it
+/// itself, in front of its first page, and every group does so (or none
+/// does and the document's own IMM holds for all). An IMM between pages, or
+/// after a group's last page, would switch the sheets of the plan.
+fn check_medium_maps(index: &AfpIndex, groups: &[usize]) -> Result<(), EditError> {
+    // The top-level group (its number and itself) an offset falls in.
+    let group_at = |offset: u64| {
+        let n = groups.partition_point(|&g| index.page_groups[g].offset <= offset);
+        n.checked_sub(1)
+            .map(|n| (n, &index.page_groups[groups[n]]))
+            .filter(|(_, g)| offset < g.end)
+    };
+    let mut with_own = vec![false; groups.len()];
+    for imm in &index.medium_maps {
+        let Some((n, group)) = group_at(imm.offset) else {
+            continue;
+        };
+        if imm.next_page != group.pages.start {
+            return Err(EditError::MediumMap {
+                offset: imm.offset,
+                group: group.name(),
+                what: "it stands after the group's first page, so it would change the sheets within the piece",
+            });
+        }
+        with_own[n] = true;
+    }
+    if with_own.iter().any(|&own| own)
+        && let Some(n) = with_own.iter().position(|&own| !own)
+    {
+        let group = &index.page_groups[groups[n]];
+        return Err(EditError::MediumMap {
+            offset: group.offset,
+            group: group.name(),
+            what: "the group invokes no medium map of its own while others do; reordered, it would print with another group's",
+        });
+    }
+    Ok(())
 }
 
 /// One page written into a group by [`DocumentWriter::write_group`].

@@ -56,6 +56,7 @@ pub fn function_name(function_type: u8) -> &'static str {
         0xF2 => "BSU",
         0xF4 => "ESU",
         0xEE => "RPS",
+        0x80 => "SEC",
         _ => "unknown",
     }
 }
@@ -248,6 +249,18 @@ impl PtocaBuilder {
         self.push(0x74, &[c[0], c[1], 0x00])
     }
 
+    /// SEC: sets the foreground colour as 8-bit RGB (colour space X'01').
+    ///
+    /// Where STC's colour table values beyond the basic ones (black,
+    /// colour of the medium) belong to the PT4 subset, SEC is in PT3, which
+    /// production IPDS printers support; white (255, 255, 255) leaves the
+    /// medium showing, which is how a white-out is drawn.
+    pub fn set_extended_text_color_rgb(&mut self, red: u8, green: u8, blue: u8) -> &mut Self {
+        // Reserved, colour space RGB, 4 reserved, bits per component 8, 8,
+        // 8 (and 0 for the unused fourth), the three values.
+        self.push(0x80, &[0, 0x01, 0, 0, 0, 0, 8, 8, 8, 0, red, green, blue])
+    }
+
     /// DIR: draws a rule of `length` along the inline axis and `width`
     /// across it from the current position (which does not move).
     pub fn draw_inline_rule(&mut self, length: i16, width: i16) -> &mut Self {
@@ -269,6 +282,16 @@ impl PtocaBuilder {
             self.push(0xDA, chunk);
         }
         self
+    }
+
+    /// Bytes in the chain so far.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
     }
 
     /// The chain's bytes; empty when nothing was added.

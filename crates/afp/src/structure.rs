@@ -85,8 +85,9 @@ pub struct PageGroup {
     /// Indexes of the TLEs directly in the group (not in its pages).
     pub tles: Range<u32>,
     /// Byte offset of the first field other than a NOP found between two of
-    /// its pages (an IMM, TLE, nested group, …): such a group cannot have
-    /// its pages reordered without changing what those fields apply to.
+    /// its pages (an IMM, TLE, …), or of a page group nested in it: such a
+    /// group cannot have its pages reordered without changing what those
+    /// fields apply to or which group a page is in.
     pub interleaved: Option<u64>,
 }
 
@@ -542,7 +543,13 @@ impl Builder {
                 if let Some(page) = self.page {
                     return Err(self.misplaced(f, "page", page));
                 }
-                self.note_between(f);
+                // A group inside a group pins its parent's page order: its
+                // pages must stay inside it.
+                for &parent in &self.groups {
+                    self.index.page_groups[parent as usize]
+                        .interleaved
+                        .get_or_insert(f.offset);
+                }
                 code_page = Self::code_page(f, Self::begin_triplets(f))?;
                 index = count(self.index.page_groups.len());
                 let pages = count(self.index.pages.len());

@@ -4,9 +4,9 @@
 //! Round trip: writing every field's [`StructuredField::raw`] through
 //! [`AfpWriter::copy`] reproduces the input exactly, unknown fields
 //! included. Edits never rewrite an input field; they add fields:
-//! [`PageMarks`] builds a presentation text object (PTOCA rules: a white-out
-//! rectangle in the colour of the medium, then black bars) and Data Matrix
-//! bar code objects (BCOCA) that go in front of a page's EPG.
+//! [`PageMarks`] builds presentation text objects (PTOCA rules: white-outs
+//! in RGB white, then bars in black) and Data Matrix bar code objects
+//! (BCOCA) that go in front of a page's EPG.
 
 use std::io::Write;
 
@@ -162,21 +162,29 @@ const BPT: [u8; 3] = [0xD3, 0xA8, 0x9B];
 const PTX: [u8; 3] = [0xD3, 0xEE, 0x9B];
 const EPT: [u8; 3] = [0xD3, 0xA9, 0x9B];
 
+/// The widest rule (its extent across the rule's direction, RWIDTH) the
+/// PTOCA subsets below PT4 accept; wider areas are drawn as stacked rules.
+pub const MAX_RULE_WIDTH: i16 = 192;
+
 /// Marks for one page, in the page's text units: what [`AfpWriter::built`]
 /// puts in front of the page's EPG.
 ///
 /// Rules are drawn as PTOCA Draw Inline Rules: the current position is the
 /// rectangle's top-left corner (AMI, AMB), the rule runs along the inline
 /// (X) axis for the width and its thickness extends along the baseline (Y)
-/// axis for the height — how Apache FOP draws filled rectangles in AFP. The
-/// text object has no environment group of its own, so it uses the page's
-/// PTD (or PGD) units, like the page's own text.
+/// axis for the height — how Apache FOP draws filled rectangles in AFP —,
+/// in rules of at most [`MAX_RULE_WIDTH`]. White-outs go in a first text
+/// object, in RGB white (SEC); the bars in a second one, in the device's
+/// default colour (black on a mono printer), since every text object starts
+/// from its initial text conditions. Both set the orientation (STO 0°/90°)
+/// so that a page whose PTD sets another cannot turn them. The text objects
+/// have no environment group of their own: they use the page's PTD (or
+/// PGD) units, like the page's own text.
 #[derive(Debug)]
 pub struct PageMarks {
     units: TextUnits,
-    ptoca: PtocaBuilder,
-    rules: usize,
-    colour: Option<u16>,
+    white: PtocaBuilder,
+    black: PtocaBuilder,
     objects: Vec<u8>,
     codes: u32,
 }
@@ -184,46 +192,52 @@ pub struct PageMarks {
 impl PageMarks {
     /// Marks for a page whose text is measured in `units`.
     pub fn new(units: TextUnits) -> Self {
+        let mut white = PtocaBuilder::new();
+        white
+            .set_text_orientation(0, 90)
+            .set_extended_text_color_rgb(255, 255, 255);
+        let mut black = PtocaBuilder::new();
+        black.set_text_orientation(0, 90);
         PageMarks {
             units,
-            ptoca: PtocaBuilder::new(),
-            rules: 0,
-            colour: None,
+            white,
+            black,
             objects: Vec::new(),
             codes: 0,
         }
     }
 
-    fn rule(&mut self, area: &AreaMm, colour: u16) -> Result<(), WriteError> {
+    /// Adds `area` to `ptoca` as stacked inline rules.
+    fn rules(units: TextUnits, ptoca: &mut PtocaBuilder, area: &AreaMm) -> Result<(), WriteError> {
         let out_of_range = || WriteError::OutOfRange {
             x_mm: area.x,
             y_mm: area.y,
         };
-        let x = self.units.x(area.x).ok_or_else(out_of_range)?;
-        let y = self.units.y(area.y).ok_or_else(out_of_range)?;
+        let x = units.x(area.x).ok_or_else(out_of_range)?;
+        let mut y = units.y(area.y).ok_or_else(out_of_range)?;
         // A mark is never thinner than one unit: 0 would draw nothing.
-        let width = self.units.x(area.width).ok_or_else(out_of_range)?.max(1);
-        let height = self.units.y(area.height).ok_or_else(out_of_range)?.max(1);
-        if self.colour != Some(colour) {
-            self.ptoca.set_text_color(colour);
-            self.colour = Some(colour);
+        let width = units.x(area.width).ok_or_else(out_of_range)?.max(1);
+        let mut height = units.y(area.height).ok_or_else(out_of_range)?.max(1);
+        while height > 0 {
+            let thickness = height.min(MAX_RULE_WIDTH);
+            ptoca
+                .absolute_move_inline(x)
+                .absolute_move_baseline(y)
+                .draw_inline_rule(width, thickness);
+            y = y.checked_add(thickness).ok_or_else(out_of_range)?;
+            height -= thickness;
         }
-        self.ptoca
-            .absolute_move_inline(x)
-            .absolute_move_baseline(y)
-            .draw_inline_rule(width, height);
-        self.rules += 1;
         Ok(())
     }
 
-    /// Covers `area` in the colour of the medium (white paper stays white).
+    /// Covers `area` in white, the colour of the paper.
     pub fn white_out(&mut self, area: &AreaMm) -> Result<(), WriteError> {
-        self.rule(area, PtocaBuilder::COLOR_OF_MEDIUM)
+        Self::rules(self.units, &mut self.white, area)
     }
 
-    /// Fills `area` in black.
+    /// Fills `area` in the device's default colour (black).
     pub fn bar(&mut self, area: &AreaMm) -> Result<(), WriteError> {
-        self.rule(area, PtocaBuilder::COLOR_BLACK)
+        Self::rules(self.units, &mut self.black, area)
     }
 
     /// Places a Data Matrix of `text` with its top-left corner at
@@ -247,7 +261,7 @@ impl PageMarks {
             &name,
             x.unsigned_abs(),
             y.unsigned_abs(),
-            self.units.x_per_10_inches(),
+            self.units,
             mils,
             text,
         )?;
@@ -257,26 +271,40 @@ impl PageMarks {
 
     /// Whether nothing was added.
     pub fn is_empty(&self) -> bool {
-        self.rules == 0 && self.objects.is_empty()
+        // Each chain holds its set-up sequences only until a rule is added.
+        self.white.len() <= WHITE_SETUP
+            && self.black.len() <= BLACK_SETUP
+            && self.objects.is_empty()
     }
 
-    /// The fields, X'5A'-framed: BPT, PTX, EPT for the rules, then the bar
-    /// code objects. Empty when nothing was added.
-    pub fn finish(self) -> Vec<u8> {
+    /// The fields, X'5A'-framed: a text object for the white-outs, one for
+    /// the bars (each only when there is one), then the bar code objects.
+    pub fn finish(self) -> Result<Vec<u8>, WriteError> {
         let mut out = Vec::new();
-        if self.rules > 0 {
-            let data = self.ptoca.finish();
+        for (ptoca, setup) in [(self.white, WHITE_SETUP), (self.black, BLACK_SETUP)] {
+            if ptoca.len() <= setup {
+                continue;
+            }
+            let data = ptoca.finish();
+            if data.len() > MAX_FIELD_DATA {
+                return Err(WriteError::FieldTooLong {
+                    id: "D3EE9B".into(),
+                    len: data.len(),
+                });
+            }
             push_field(&mut out, BPT, &[]);
-            // A PTX holds at most MAX_FIELD_DATA bytes; split between
-            // control-sequence chains is not needed for a page's marks,
-            // which take a few hundred bytes.
             push_field(&mut out, PTX, &data);
             push_field(&mut out, EPT, &[]);
         }
         out.extend_from_slice(&self.objects);
-        out
+        Ok(out)
     }
 }
+
+/// Bytes of the set-up sequences each chain starts with: escape, STO (6),
+/// and for the white-outs SEC (15).
+const BLACK_SETUP: usize = 2 + 6;
+const WHITE_SETUP: usize = BLACK_SETUP + 15;
 
 fn push_field(out: &mut Vec<u8>, id: [u8; 3], data: &[u8]) {
     out.push(CARRIAGE_CONTROL);

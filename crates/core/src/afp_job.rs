@@ -196,7 +196,6 @@ impl<'j> AfpRun<'j> {
         pages: &[OutputPage<'_>],
     ) -> Result<(), CoreError> {
         let job = self.job;
-        let first = u64::from(job.group_of(piece).pages.start) + 1;
         // The marks of every page first: the group is written in one go.
         let mut added = Vec::with_capacity(pages.len());
         for (number, additions) in pages {
@@ -205,16 +204,21 @@ impl<'j> AfpRun<'j> {
                 None => Vec::new(),
             });
         }
+        // A blank back takes the size of the front it backs.
+        let mut front = u64::from(job.group_of(piece).pages.start) + 1;
         let group_pages: Vec<GroupPage<'_>> = pages
             .iter()
             .zip(&added)
             .map(|((number, _), added)| match number {
-                Some(number) => GroupPage::Input {
-                    page: index_of(*number),
-                    added,
-                },
+                Some(number) => {
+                    front = *number;
+                    GroupPage::Input {
+                        page: index_of(*number),
+                        added,
+                    }
+                }
                 None => GroupPage::Blank {
-                    like: index_of(first),
+                    like: index_of(front),
                 },
             })
             .collect();
@@ -248,9 +252,21 @@ impl<'j> AfpRun<'j> {
             )
         })?;
         let mut marks = PageMarks::new(units);
-        let write_error = |source| CoreError::AfpWrite {
-            path: self.path.clone(),
-            source,
+        // Which page of which piece, for an operator to find it (the pieces'
+        // groups are in file order: the last one starting before the page).
+        let write_error = |source| {
+            let piece = job
+                .groups
+                .partition_point(|&g| job.index.page_groups[g].offset < page.offset)
+                .checked_sub(1)
+                .map_or("?", |p| job.pieces[p].piece_id.as_str());
+            incompatible(
+                &self.path,
+                format!(
+                    "piece {piece}, input page {number} (byte {}): {source}",
+                    page.offset
+                ),
+            )
         };
         if let Some(zone) = additions.white_out {
             marks.white_out(&area(zone)).map_err(write_error)?;
@@ -265,7 +281,7 @@ impl<'j> AfpRun<'j> {
                     .map_err(write_error)?;
             }
         }
-        Ok(marks.finish())
+        marks.finish().map_err(write_error)
     }
 
     /// Writes the input's tail and commits the file: SHA-256 and size.

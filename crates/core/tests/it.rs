@@ -1504,32 +1504,49 @@ mod afp {
         white: bool,
     }
 
-    /// The rules the last PTX of `page` draws (the text object redirect
-    /// adds), in mm with the page's 240 units per inch.
+    /// The rules the text objects redirect adds draw (the page's last two
+    /// PTX: white-outs in RGB white, then the bars), in mm with the page's
+    /// 240 units per inch. Stacked rules come back as they were written.
     fn added_rules(page: &[u8]) -> Vec<Rule> {
-        let ptx = StructuredFields::new(page)
+        let ptx: Vec<_> = StructuredFields::new(page)
             .map(Result::unwrap)
             .filter(|f| f.name() == "PTX")
-            .last()
-            .unwrap();
+            .collect();
         let mm = |units: i16| f64::from(units) * 25.4 / 240.0;
         let be = |d: &[u8]| i16::from_be_bytes([d[0], d[1]]);
-        let (mut x, mut y, mut white) = (0, 0, false);
         let mut rules = Vec::new();
-        for c in ControlSequences::new(ptx.data) {
-            let c = c.unwrap();
-            match c.name() {
-                "STC" => white = c.data[..2] == [0xFF, 0x08],
-                "AMI" => x = be(c.data),
-                "AMB" => y = be(c.data),
-                "DIR" => rules.push(Rule {
-                    x: mm(x),
-                    y: mm(y),
-                    w: mm(be(c.data)),
-                    h: mm(be(&c.data[2..])),
-                    white,
-                }),
-                other => panic!("unexpected {other} in the marks"),
+        // The marks are the text objects after the input's own: theirs
+        // start with STO.
+        let ours = ptx.iter().rev().take(2).rev().filter(|f| {
+            ControlSequences::new(f.data)
+                .next()
+                .is_some_and(|c| c.unwrap().name() == "STO")
+        });
+        for field in ours {
+            // Every text object starts in the default (black) colour.
+            let (mut x, mut y, mut white) = (0, 0, false);
+            for c in ControlSequences::new(field.data) {
+                let c = c.unwrap();
+                match c.name() {
+                    "STO" => assert_eq!(c.data, [0, 0, 0x2D, 0]),
+                    // RGB (colour space 1), 8 bits each: white or not.
+                    "SEC" => white = c.data[1] == 1 && c.data[10..13] == [255, 255, 255],
+                    "AMI" => x = be(c.data),
+                    "AMB" => y = be(c.data),
+                    "DIR" => {
+                        let width = be(&c.data[2..]);
+                        // PTOCA subsets below PT4 take rules up to 192 units.
+                        assert!(width <= 192, "{width}");
+                        rules.push(Rule {
+                            x: mm(x),
+                            y: mm(y),
+                            w: mm(be(c.data)),
+                            h: mm(width),
+                            white,
+                        });
+                    }
+                    other => panic!("unexpected {other} in the marks"),
+                }
             }
         }
         rules
@@ -1605,14 +1622,18 @@ mod afp {
                 let source_front = &source_pages[sheet * 2];
                 assert!(front.starts_with(source_front.content(&source)));
                 let rules = added_rules(front);
-                let white = rules[0];
-                assert!(white.white);
-                assert!((white.x - zone.x).abs() < 0.11 && (white.y - zone.y).abs() < 0.11);
-                assert!(
-                    (white.w - zone.width).abs() < 0.11 && (white.h - zone.height).abs() < 0.11
-                );
+                // The white-out: the zone, in stacked rules that meet.
+                let (whites, bars): (Vec<Rule>, Vec<Rule>) = rules.iter().partition(|r| r.white);
+                let top = whites[0].y;
+                let bottom = whites.iter().fold(top, |y, r| {
+                    assert!((r.y - y).abs() < 0.01, "stacked rules meet: {r:?}");
+                    r.y + r.h
+                });
+                assert!((whites[0].x - zone.x).abs() < 0.11 && (top - zone.y).abs() < 0.11);
+                assert!((whites[0].w - zone.width).abs() < 0.11);
+                assert!((bottom - top - zone.height).abs() < 0.11);
                 let mut marked = vec![false; omr.tracks.len()];
-                for bar in &rules[1..] {
+                for bar in &bars {
                     assert!(!bar.white);
                     assert!((bar.x - omr.left_mm).abs() < 0.11);
                     assert!((bar.w - omr.bar_length_mm).abs() < 0.11);
@@ -1648,8 +1669,10 @@ mod afp {
                     Some(source_back) => {
                         assert!(back.starts_with(source_back.content(&source)));
                         let rules = added_rules(back);
-                        assert_eq!(rules.len(), 1, "the back is only whited out");
-                        assert!(rules[0].white);
+                        assert!(
+                            !rules.is_empty() && rules.iter().all(|r| r.white),
+                            "the back is only whited out"
+                        );
                         assert!(!names(back).contains(&"BBC"));
                     }
                     None => assert_eq!(names(back), ["BPG", "BAG", "PGD", "EAG", "EPG"]),
