@@ -82,7 +82,9 @@ pub struct PageGroup {
     pub document: u32,
     /// Indexes of its pages (nested groups' pages included).
     pub pages: Range<u32>,
-    /// Indexes of the TLEs directly in the group (not in its pages).
+    /// The range of [`AfpIndex::tles`] that holds the TLEs directly in the
+    /// group (read them with [`AfpIndex::group_tles`]; TLEs of its pages may
+    /// stand between them).
     pub tles: Range<u32>,
     /// Byte offset of the first field other than a NOP found between two of
     /// its pages (an IMM, TLE, …), or of a page group nested in it: such a
@@ -412,12 +414,19 @@ impl AfpIndex {
     }
 
     /// The TLEs of a page group (directly in it, not in its pages).
-    pub fn group_tles(&self, group: &PageGroup) -> impl ExactSizeIterator<Item = Tle<'_>> + '_ {
+    pub fn group_tles(&self, group: &PageGroup) -> impl Iterator<Item = Tle<'_>> + '_ {
         let range = group.tles.start as usize..group.tles.end as usize;
+        let offset = group.offset;
         self.tle_entries
             .get(range)
             .unwrap_or(&[])
             .iter()
+            .filter(move |t| {
+                // A group is known by its offset: TLEs of its pages and of
+                // nested groups stand in the same range.
+                matches!(t.scope, TleScope::PageGroup(g)
+                    if self.page_groups.get(g as usize).is_some_and(|g| g.offset == offset))
+            })
             .map(|t| self.tle(t))
     }
 
@@ -708,11 +717,9 @@ impl Builder {
                 };
                 if let TleScope::PageGroup(group) = scope {
                     let group = &mut self.index.page_groups[group as usize];
-                    // TLEs of a group are contiguous unless pages or other
-                    // groups come between them; keep the first run.
-                    if group.tles.end == count(self.index.tle_entries.len()) {
-                        group.tles.end += 1;
-                    }
+                    // The group's TLEs lie in this range, mixed with those of
+                    // its pages and nested groups when they come between.
+                    group.tles.end = count(self.index.tle_entries.len()) + 1;
                 }
                 self.scratch.clear();
                 encoding.decode_into(tle.name, &mut self.scratch);

@@ -644,6 +644,8 @@ fn page_groups_pages_tles_and_code_pages() {
     ));
     b.extend(sf(IMM, b"\xD4\xD4\xC4\xE4\xD7\xD3\xC5\xE7"));
     b.extend(sf(BPG, b"\xD7\xF1\x40\x40\x40\x40\x40\x40"));
+    // A TLE of the page, not of the group.
+    b.extend(sf(TLE, &tle_data(b"\xE7", b"\xE8", None)));
     b.extend(sf(EPG, b""));
     b.extend(sf(NOP, b"x"));
     b.extend(sf(BPG, b""));
@@ -676,7 +678,14 @@ fn page_groups_pages_tles_and_code_pages() {
     let tles: Vec<_> = index.group_tles(g1).map(|t| (t.name, t.value)).collect();
     assert_eq!(tles, [("PLZ", "80331 Mü")]);
     assert_eq!(index.group_tles(g2).next().unwrap().value, "Mü");
-    assert_eq!(index.tles().len(), 3);
+    // The TLE between group 2's pages is the group's too.
+    let g2_tles: Vec<_> = index.group_tles(g2).map(|t| (t.name, t.value)).collect();
+    assert_eq!(g2_tles, [("PLZ", "Mü"), ("A", "B")]);
+    assert_eq!(index.tles().len(), 4);
+    assert_eq!(
+        index.tles().nth(1).unwrap().scope,
+        tandem_afp::TleScope::Page(0)
+    );
     assert_eq!(index.medium_maps[0].name(), "MMDUPLEX");
     assert_eq!(index.medium_maps[0].next_page, 0);
     assert_eq!(index.nops, 1);
