@@ -1,4 +1,4 @@
-//! AFP (MO:DCA) input for Tandem.
+//! AFP (MO:DCA) for Tandem: read, index, check and edit print files.
 //!
 //! An AFP file is a sequence of *structured fields*, each introduced by the
 //! carriage-control byte X'5A', a 2-byte length, a 3-byte identifier, a flag
@@ -9,12 +9,24 @@
 //! Files from mainframe transfers, where each record carries a 2-byte length
 //! prefix instead of (or in front of) X'5A', are detected ([`Framing`]).
 //!
-//! On top of the reader: [`Triplets`] splits triplet lists (e.g. the data of
-//! a TLE, see [`TagLogicalElement`]) and [`ControlSequences`] splits PTOCA
-//! data of a PTX field into its (chained) control sequences.
-//! [`ResourceInventory`] lists the resources a file references by name and the
-//! ones it carries inline (with a SHA-256 each); [`bundle_hash`] hashes the
-//! matching file of a centre's resource bundle for comparison.
+//! On top of the reader:
+//! - [`AfpIndex`] indexes the structure in one pass: documents, named page
+//!   groups (one per mail piece in production), pages with their sizes,
+//!   TLEs decoded from their code page (500, 273, 1141; others are an
+//!   error naming them), IMMs, includes and NOPs, with Begin/End balance
+//!   checked; [`AfpFile`] maps a file so the index is all that is kept.
+//! - [`Triplets`], [`TagLogicalElement`], [`ControlSequences`] (PTOCA, with
+//!   text runs) and [`BarCodeDescriptor`]/[`BarCodeData`] (BCOCA) decode
+//!   field contents; [`validate`] runs every decoder over a file.
+//! - [`ResourceInventory`] lists the resources a file references and the
+//!   ones it carries inline (with a SHA-256 each); [`bundle_hash`] hashes
+//!   the matching file of a centre's resource library for comparison.
+//! - [`AfpWriter`] copies input records byte for byte and frames new
+//!   fields like the input's; [`PageMarks`] builds what a redirect adds to
+//!   a page (white-out and OMR bars as PTOCA rules, a Data Matrix as a
+//!   BCOCA object); [`GroupedDocument`] and [`DocumentWriter`] write new
+//!   documents from an input's page groups — presorted, cut into runs,
+//!   pages reordered within a group, blank backs added.
 //!
 //! ```
 //! use tandem_afp::StructuredFields;
@@ -71,4 +83,6 @@ pub use triplet::{
     FQN_ATTRIBUTE_NAME, TRIPLET_ATTRIBUTE_VALUE, TRIPLET_FQN, TagLogicalElement, Triplet, Triplets,
 };
 pub use validate::validate;
-pub use writer::{AfpWriter, AreaMm, MAX_FIELD_DATA, PageMarks, WriteError, blank_page};
+pub use writer::{
+    AfpWriter, AreaMm, MAX_FIELD_DATA, MAX_RULE_WIDTH, PageMarks, WriteError, blank_page,
+};
