@@ -855,92 +855,13 @@ proptest! {
     fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..600), a: u8, b: u8) {
         let mut input = vec![a & 0x7F, b];
         input.extend_from_slice(&data);
-        exercise(&input);
+        check_linedata(&input);
     }
 }
 
-/// The fuzz target's body, for proptest and the corpus replay.
-fn exercise(data: &[u8]) {
-    let [a, b, listing @ ..] = data else { return };
-    if a & 0x80 != 0 {
-        if let Ok(text) = std::str::from_utf8(listing) {
-            let _ = PageLayout::from_toml_str(text);
-        }
-        return;
-    }
-    let format = match a & 3 {
-        0 => LineDataFormat::Rdw,
-        1 => LineDataFormat::Newline,
-        _ => LineDataFormat::Fixed {
-            length: u32::from(b & 0x3F) + 1,
-        },
-    };
-    let cc = [
-        CarriageControl::Asa,
-        CarriageControl::Machine,
-        CarriageControl::None,
-        CarriageControl::Asa,
-    ][usize::from((a >> 2) & 3)];
-    let encoding = [
-        Encoding::Ebcdic500,
-        Encoding::Ebcdic273,
-        Encoding::Ebcdic1141,
-        Encoding::Latin1,
-    ][usize::from((a >> 4) & 3)];
-    let mut options = LineDataOptions::new(format, cc, encoding);
-    options.trc = a & 0x40 != 0;
-    options.plz_field = Some(FieldPosition {
-        line: 3,
-        columns: (2, 6),
-    });
-    if b & 0x40 != 0 {
-        options.trigger = DocumentTrigger::Text {
-            line: 1,
-            columns: (1, 4),
-            text: "AZ".into(),
-        };
-    }
-    let mut layout = PageLayout {
-        lines_per_page: if b & 0x80 != 0 { 5 } else { 66 },
-        ..PageLayout::default()
-    };
-    layout.channels.insert(2, 4);
-    layout.channels.insert(12, layout.lines_per_page);
-    layout.fonts.push(FontSpec {
-        face: FontFace::CourierBold,
-        size_pt: 8.0,
-    });
-    let records = RecordReader::new(listing, format)
-        .take_while(Result::is_ok)
-        .count();
-    let mut lines = 0;
-    for page in Paginator::new(listing, &options, &layout).unwrap() {
-        match page {
-            Ok(p) => {
-                lines += p.lines.len();
-                assert!(
-                    p.lines
-                        .iter()
-                        .all(|l| l.line >= 1 && l.line <= layout.lines_per_page)
-                );
-            }
-            Err(e) => {
-                if !matches!(e, LineDataError::Options { .. }) {
-                    assert!(e.record_position().is_some(), "{e}");
-                }
-            }
-        }
-    }
-    assert!(lines <= records);
-    let _ = split_documents(
-        Paginator::new(listing, &options, &layout).unwrap(),
-        &options.trigger,
-        options.plz_field,
-    );
-    if listing.len() < 4096 {
-        let _ = render_pdf(listing, &options, &layout, "F-", std::io::sink());
-    }
-}
+// The fuzz target's body (`fuzz/fuzz_targets/linedata.rs`), for proptest
+// and the corpus replay.
+include!("../../../fuzz/fuzz_targets/linedata_check.rs");
 
 #[test]
 fn fuzz_corpus_replays() {
@@ -950,7 +871,7 @@ fn fuzz_corpus_replays() {
         let path = entry.unwrap().path();
         // A running fuzzer may delete a file it has just reduced.
         if let Ok(data) = std::fs::read(&path) {
-            exercise(&data);
+            check_linedata(&data);
             n += 1;
         }
     }
