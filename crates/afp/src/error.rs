@@ -165,4 +165,13 @@ pub enum AfpError {
         /// The code page global id.
         cpgid: u16,
     },
+    /// Segmented data does not continue in a field of the same identifier,
+    /// or the input ends before the last segment.
+    #[error("segmented field at byte {offset}: {what}")]
+    Segments {
+        /// Byte offset of the offending field.
+        offset: u64,
+        /// What is wrong.
+        what: String,
+    },
 }

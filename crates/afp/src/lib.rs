@@ -51,6 +51,7 @@ mod names;
 mod ptoca;
 mod reader;
 mod resources;
+mod segments;
 mod structure;
 mod triplet;
 mod validate;
@@ -74,6 +75,7 @@ pub use reader::{
     StructuredField, StructuredFields,
 };
 pub use resources::{InlineResource, ResourceInventory, ResourceKind, ResourceRef, bundle_hash};
+pub use segments::{AssembledField, AssembledFields};
 pub use structure::{
     AfpIndex, Document, Include, IncludeKind, IndexOptions, MediumMapInvocation, Page,
     PageGeometry, PageGroup, TextUnits, Tle, TleScope,

@@ -1258,3 +1258,60 @@ fn edits_that_would_lose_or_misplace_pages_are_refused() {
         "IMM at byte 45 stands between two page groups; groups cannot be reordered around it"
     );
 }
+
+/// Segmented fields: the flag X'20' continues the data in the next field
+/// of the same identifier (built by hand; the corpus has none).
+#[test]
+fn segmented_fields_are_joined_and_broken_chains_named() {
+    let segment = |id: [u8; 3], flags: u8, data: &[u8]| {
+        let mut b = sf(id, data);
+        b[6] = flags;
+        b
+    };
+    let ocd = [0xD3, 0xEE, 0x92];
+    let mut b = sf(NOP, b"n");
+    b.extend(segment(ocd, 0x20, b"abc"));
+    b.extend(segment(ocd, 0x20, b"def"));
+    b.extend(segment(ocd, 0x00, b"gh"));
+    b.extend(sf(NOP, b"m"));
+    let joined: Vec<_> = StructuredFields::new(&b)
+        .assembled()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let summary: Vec<_> = joined
+        .iter()
+        .map(|f| (f.first.name(), f.segments, f.data.to_vec()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("NOP", 1, b"n".to_vec()),
+            ("OCD", 3, b"abcdefgh".to_vec()),
+            ("NOP", 1, b"m".to_vec())
+        ]
+    );
+    assert_eq!(joined[1].first.offset, 10);
+    // Another field where the next segment should be.
+    let mut b = segment(ocd, 0x20, b"abc");
+    b.extend(sf(NOP, b""));
+    let e = StructuredFields::new(&b)
+        .assembled()
+        .last()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "segmented field at byte 12: NOP continues the segmented OCD from byte 0"
+    );
+    // The input ends inside the chain.
+    let b = segment(ocd, 0x20, b"abc");
+    let e = StructuredFields::new(&b)
+        .assembled()
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "segmented field at byte 0: OCD is segmented but the input ends after 1 segments"
+    );
+}
