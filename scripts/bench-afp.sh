@@ -9,6 +9,8 @@
 # the throughput and the memory: RssAnon is the index, RssFile the mapped
 # file's pages in the page cache. For a peer, the pure-Python PyPI `afp`
 # decoder lists the fields of a 20 MB file made the same way, beside ours.
+# Last, `tandem redirect` of a ~100,000-page AFP job (the page groups
+# repeated with unique piece ids) to centre Nord: time and peak memory.
 set -euo pipefail
 BYTES=${1:-1100000000}
 DATA=${2:-/var/tmp/tandem-bench}
@@ -51,3 +53,17 @@ rust_out=$("$BIN/afp_index" "$SMALL")
 rust_line=${rust_out%%$'\n'*}
 rust_s=$(sed -E 's/.* in ([0-9.]+) s = .*/\1/' <<<"$rust_line")
 awk -v p="$py_s" -v r="$rust_s" 'BEGIN{printf "peer on 20 MB: PyPI afp %.2f s, tandem index %.3f s: %.0fx\n", p, r, p/r}'
+
+JOB=$DATA/afp-job
+mkdir -p "$JOB"
+[[ -f $JOB/letters.afp ]] || "$BIN/afp_repeat" "$FIXTURE" "$JOB/letters.afp" 96000000 PieceId >/dev/null
+sed 's/^id = .*/id = "BENCH-AFP"/' "$ROOT/examples/jobs/afp-letters/job.toml" > "$JOB/job.toml"
+sed 's/^max_sheets_per_run = .*/max_sheets_per_run = 100000000/' "$ROOT/examples/centre-nord.toml" > "$JOB/nord.toml"
+cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+rm -rf "$JOB/out"
+/usr/bin/time -f '%e %M' -o "$JOB/time.txt" "$ROOT/target/release/tandem" redirect --quiet \
+  --job "$JOB/job.toml" --to "$JOB/nord.toml" --out "$JOB/out" >/dev/null
+read -r wall rss < "$JOB/time.txt"
+pages=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['totals']['pages'])" "$JOB/out/manifest.json")
+awk -v w="$wall" -v r="$rss" -v p="$pages" 'BEGIN{printf "tandem redirect of an AFP job of %d pages: %.2f s, %.0f pages/s, peak %d MiB\n", p, w, p/w, r/1024}'
+rm -rf "$JOB/out"
