@@ -122,6 +122,22 @@ impl AfpJob {
         self.index.pages.len() as u64
     }
 
+    /// Every page: its number (1-based), its piece's id and its size in mm
+    /// from its PGD (if it has one).
+    pub(crate) fn page_sizes(&self) -> impl Iterator<Item = (u64, &str, Option<(f64, f64)>)> + '_ {
+        self.pieces.iter().flat_map(move |piece| {
+            (piece.first_page..=piece.last_page()).map(move |page| {
+                let size = self
+                    .index
+                    .pages
+                    .get(usize::try_from(page - 1).unwrap_or(usize::MAX))
+                    .and_then(|p| p.geometry)
+                    .map(|g| (g.width_mm(), g.height_mm()));
+                (page, piece.piece_id.as_str(), size)
+            })
+        })
+    }
+
     /// The pieces' page groups, ready to be written into new documents.
     fn document(&self) -> Result<GroupedDocument<'_>, CoreError> {
         GroupedDocument::new(&self.bytes, &self.index).map_err(edit_error(&self.path))

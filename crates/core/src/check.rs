@@ -11,6 +11,8 @@ use tandem_profile::CentreProfile;
 use tandem_ticket::{DataFormat, Delimiting, JobTicket, Plex};
 
 use crate::CoreError;
+use crate::afp_job::AfpJob;
+use crate::redirect::PrintData;
 
 /// How a finding affects release to the partner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -205,13 +207,25 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
     if readable.len() == 1 {
         // Line data is laid out (into a temporary PDF) as redirect would.
         let scratch = std::env::temp_dir().join(format!("tandem-check-{}", ticket.id));
-        let job = crate::redirect::open_job_input(ticket, &scratch)?;
-        let plan = JobPlan::new(&job.pieces, ticket.plex, u64::MAX)?;
-        // Only PDF and line data are read here (`readable` above).
-        if let crate::redirect::PrintData::Pdf(input) = &job.data {
-            pages_checked = check_pages(ticket, profile, input, &plan, &mut findings)?;
+        match crate::redirect::open_job_input(ticket, &scratch) {
+            Ok(job) => {
+                let plan = JobPlan::new(&job.pieces, ticket.plex, u64::MAX)?;
+                pages_checked = match &job.data {
+                    PrintData::Pdf(input) => {
+                        check_pages(ticket, profile, input, &plan, &mut findings)?
+                    }
+                    // AFP content is not interpreted; page sizes are known.
+                    PrintData::Afp(afp) => check_afp_page_sizes(profile, afp, &mut findings),
+                };
+                check_plan(ticket, profile, &job.pieces, &mut findings);
+            }
+            // An AFP file that cannot be cut into its page groups is a
+            // reason the job cannot move, not a failure of the check.
+            Err(e @ CoreError::AfpEdit { .. }) => {
+                findings.add(blocking("afp-page-groups", e.to_string()));
+            }
+            Err(e) => return Err(e),
         }
-        check_plan(ticket, profile, &job.pieces, &mut findings);
     } else if readable.len() > 1 {
         findings.add(blocking(
             "print-files",
@@ -232,6 +246,40 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
         counts,
         findings: list,
     })
+}
+
+/// The sizes of an AFP job's pages (from their PGD) against the partner's
+/// sheets. Returns the pages checked.
+fn check_afp_page_sizes(profile: &CentreProfile, job: &AfpJob, findings: &mut Findings) -> u64 {
+    let centre = &profile.centre.id;
+    let sizes: Vec<(f64, f64)> = profile
+        .printer
+        .sheet_sizes
+        .iter()
+        .map(|s| s.dimensions())
+        .collect();
+    let mut checked = 0;
+    for (page, piece_id, size) in job.page_sizes() {
+        checked += 1;
+        let Some((width, height)) = size else {
+            continue;
+        };
+        let fits = sizes.iter().any(|&(w, h)| {
+            ((width - w).abs() < 1.0 && (height - h).abs() < 1.0)
+                || ((width - h).abs() < 1.0 && (height - w).abs() < 1.0)
+        });
+        if !fits {
+            findings.add(Finding {
+                page: Some(page),
+                piece_id: Some(piece_id.to_owned()),
+                ..blocking(
+                    "page-size",
+                    format!("page is {width:.0} × {height:.0} mm; {centre} has no such sheets"),
+                )
+            });
+        }
+    }
+    checked
 }
 
 /// AFP resources: every resource the file refers to must be inline or in

@@ -1855,6 +1855,48 @@ mod afp {
         );
     }
 
+    /// Page sizes come from each page's PGD: at a centre with A5 sheets
+    /// only, all 120 A4 pages are named. An AFP file whose groups cannot
+    /// be moved (the FOP fixture: one group invokes no medium map while
+    /// the others do) is a blocking finding, not a failed check.
+    #[test]
+    fn afp_check_names_page_sizes_and_unmovable_page_groups() {
+        let (nord, _) = profiles();
+        let a5 = CentreProfile::from_toml_str(
+            &EXAMPLE_ORIGIN_PROFILE.replace(r#"sheet_sizes = ["a4"]"#, r#"sheet_sizes = ["a5"]"#),
+        )
+        .unwrap();
+        let report = tandem_core::check(&ticket(), &a5).unwrap();
+        assert_eq!(report.counts.get("page-size"), Some(&120));
+        assert_eq!(report.pages_checked, 120);
+        let first = report
+            .findings
+            .iter()
+            .find(|f| f.code == "page-size")
+            .unwrap();
+        assert!(
+            first.message.starts_with("page is 210 × 297 mm"),
+            "{}",
+            first.message
+        );
+
+        let fixture = root().join("crates/afp/tests/fixtures/fop/letters.afp");
+        let mut ticket = ticket();
+        ticket.print_files[0].path = fixture;
+        let report = tandem_core::check(&ticket, &nord).unwrap();
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.code == "afp-page-groups")
+            .expect("the groups cannot be moved");
+        assert!(
+            finding.message.contains("invokes no medium map of its own"),
+            "{}",
+            finding.message
+        );
+        assert!(!report.passes());
+    }
+
     #[test]
     fn afp_jobs_are_refused_where_they_cannot_run() {
         let dir = TempDir::new("afp-refused");
