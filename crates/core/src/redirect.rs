@@ -283,6 +283,7 @@ pub fn redirect(
         &pieces,
         &profile.target_centre(),
     )?;
+    check_feeders_reach_inserter(profile, &plan)?;
     let artwork = open_artwork(ticket, &plan)?;
     let mut files = output_files(&plan, profile, &ticket.id);
     if let PrintData::Afp(_) = data {
@@ -510,6 +511,39 @@ pub fn redirect(
     })
 }
 
+/// An envelope that needs selective feeds must tell the inserter which:
+/// through the control file, or through its marks (OMR feeder tracks, or a
+/// code whose template carries `{feeders}`). Otherwise the insert would be
+/// silently missing.
+fn check_feeders_reach_inserter(
+    profile: &CentreProfile,
+    plan: &ProductionPlan,
+) -> Result<(), CoreError> {
+    if profile.control_file.is_some() {
+        return Ok(());
+    }
+    let marks = &profile.marks;
+    let in_code = marks
+        .data_matrix
+        .as_ref()
+        .is_some_and(|d| d.template.contains("{feeders}"))
+        || marks
+            .barcode
+            .as_ref()
+            .is_some_and(|b| b.template.contains("{feeders}"));
+    let tracks = marks.omr.as_ref().map_or(0, |o| o.supported_feeders());
+    for set in &plan.sets {
+        let mask = crate::closed_loop::feeder_mask(&set.feeders);
+        if mask != 0 && !in_code && tracks & mask != mask {
+            return Err(CoreError::Incompatible(format!(
+                "piece {}: feeders {:?} must fire for its inserts, but {} has no control file and its marks cannot call them",
+                set.piece_id, set.feeders, profile.centre.id
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// One output file being written.
 enum RunOutput<'a> {
     /// A PDF file: pages imported from the PDF input and artwork.
@@ -690,12 +724,7 @@ impl<'a> SheetWriter<'a> {
         );
         if number == sheets {
             // Selective feeds ride on the sheet that closes the set.
-            let feeders = set
-                .feeders
-                .iter()
-                .filter(|f| (1..=8).contains(*f))
-                .fold(0u8, |mask, f| mask | 1 << (f - 1));
-            control = control.with_feeders(feeders);
+            control = control.with_feeders(crate::closed_loop::feeder_mask(&set.feeders));
         }
         sheet_marks(self.profile, &control).map_err(|source| CoreError::Mark {
             piece_id: set.piece_id.clone(),

@@ -2009,3 +2009,35 @@ mod afp_runs {
         assert_eq!(manual_pages, 8 * 6, "5 pages + a blank back each");
     }
 }
+
+/// An insert fed by a feeder must be called for: with neither a control
+/// file nor marks that can call feeders, the redirect is refused rather
+/// than the leaflet silently left out.
+#[test]
+fn selective_feeds_must_reach_the_inserter() {
+    let dir = TempDir::new("feeders");
+    let mut ticket = demo_job(&dir.0, 5);
+    ticket.inserts = vec!["info-leaflet".into()];
+    let (_, mut sued) = profiles();
+    let with_control_file = redirect(&ticket, &sued, &dir.0.join("ok"), &mut |_| {}).unwrap();
+    assert!(
+        with_control_file
+            .manifest
+            .pieces
+            .iter()
+            .all(|p| p.manual.is_none())
+    );
+    sued.control_file = None;
+    let e = redirect(&ticket, &sued, &dir.0.join("refused"), &mut |_| {}).unwrap_err();
+    assert!(
+        e.to_string().ends_with(
+            "feeders [1] must fire for its inserts, but sued has no control file and its marks cannot call them"
+        ),
+        "{e}"
+    );
+    assert!(!dir.0.join("refused").exists());
+    // A DataMatrix that carries the feeders calls them.
+    let code = sued.marks.data_matrix.as_mut().unwrap();
+    code.template.push_str("|{feeders}");
+    redirect(&ticket, &sued, &dir.0.join("in-code"), &mut |_| {}).unwrap();
+}
