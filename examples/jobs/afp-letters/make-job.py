@@ -35,13 +35,12 @@ pdftotext that every page carries the right footer, that the address text
 lies inside its zone and that no text is left of x 22; it also counts the
 rules in the AFP per page. Deterministic: fixed data, same bytes every run.
 """
+import importlib.util
 import pathlib
 import re
-import struct
 import subprocess
 import sys
 import tempfile
-import zlib
 
 HERE = pathlib.Path(__file__).resolve().parent
 LETTERS = 40
@@ -90,17 +89,16 @@ def address(i):
     return lines
 
 
-def png_bytes(width, height, pixel):
-    """A grey-scale 8-bit PNG; pixel(x, y) gives 0..255."""
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+def _fixture_script():
+    """The FOP test-fixture script, for its PNG writer (one copy of it)."""
+    path = HERE.parents[2] / "crates" / "afp" / "tests" / "fixtures" / "fop" / "make-fixtures.py"
+    spec = importlib.util.spec_from_file_location("make_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    raw = b"".join(b"\x00" + bytes(pixel(x, y) for x in range(width)) for y in range(height))
-    return (b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 9))
-            + chunk(b"IEND", b""))
+
+png_bytes = _fixture_script().png_bytes
 
 
 def logo_pixel(x, y):
