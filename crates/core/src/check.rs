@@ -251,35 +251,42 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
 /// The sizes of an AFP job's pages (from their PGD) against the partner's
 /// sheets. Returns the pages checked.
 fn check_afp_page_sizes(profile: &CentreProfile, job: &AfpJob, findings: &mut Findings) -> u64 {
-    let centre = &profile.centre.id;
-    let sizes: Vec<(f64, f64)> = profile
-        .printer
-        .sheet_sizes
-        .iter()
-        .map(|s| s.dimensions())
-        .collect();
     let mut checked = 0;
     for (page, piece_id, size) in job.page_sizes() {
         checked += 1;
-        let Some((width, height)) = size else {
-            continue;
-        };
-        let fits = sizes.iter().any(|&(w, h)| {
-            ((width - w).abs() < 1.0 && (height - h).abs() < 1.0)
-                || ((width - h).abs() < 1.0 && (height - w).abs() < 1.0)
-        });
-        if !fits {
-            findings.add(Finding {
-                page: Some(page),
-                piece_id: Some(piece_id.to_owned()),
-                ..blocking(
-                    "page-size",
-                    format!("page is {width:.0} × {height:.0} mm; {centre} has no such sheets"),
-                )
-            });
+        if let Some(finding) =
+            size.and_then(|size| page_size_finding(profile, page, piece_id, size))
+        {
+            findings.add(finding);
         }
     }
     checked
+}
+
+/// The finding for a page of `width` × `height` mm that fits none of the
+/// partner's sheets (either way round), if it does not.
+fn page_size_finding(
+    profile: &CentreProfile,
+    page: u64,
+    piece_id: &str,
+    (width, height): (f64, f64),
+) -> Option<Finding> {
+    let fits = profile.printer.sheet_sizes.iter().any(|size| {
+        let (w, h) = size.dimensions();
+        ((width - w).abs() < 1.0 && (height - h).abs() < 1.0)
+            || ((width - h).abs() < 1.0 && (height - w).abs() < 1.0)
+    });
+    (!fits).then(|| Finding {
+        page: Some(page),
+        piece_id: Some(piece_id.to_owned()),
+        ..blocking(
+            "page-size",
+            format!(
+                "page is {width:.0} × {height:.0} mm; {} has no such sheets",
+                profile.centre.id
+            ),
+        )
+    })
 }
 
 /// AFP resources: every resource the file refers to must be inline or in
@@ -448,12 +455,6 @@ fn check_pages(
     findings: &mut Findings,
 ) -> Result<u64, CoreError> {
     let centre = &profile.centre.id;
-    let sizes: Vec<(f64, f64)> = profile
-        .printer
-        .sheet_sizes
-        .iter()
-        .map(|s| s.dimensions())
-        .collect();
     let white_out = ticket.origin_mark_zone.map(|z| MarkRect {
         x: z.x,
         y: z.y,
@@ -507,21 +508,10 @@ fn check_pages(
                     f64::from(width_pt) / tandem_pdf::POINTS_PER_MM,
                     f64::from(height_pt) / tandem_pdf::POINTS_PER_MM,
                 );
-                let fits = sizes.iter().any(|&(w, h)| {
-                    ((width - w).abs() < 1.0 && (height - h).abs() < 1.0)
-                        || ((width - h).abs() < 1.0 && (height - w).abs() < 1.0)
-                });
-                if !fits {
-                    findings.add(Finding {
-                        page: Some(page),
-                        piece_id: Some(piece.piece_id.clone()),
-                        ..blocking(
-                            "page-size",
-                            format!(
-                                "page is {width:.0} × {height:.0} mm; {centre} has no such sheets"
-                            ),
-                        )
-                    });
+                if let Some(finding) =
+                    page_size_finding(profile, page, &piece.piece_id, (width, height))
+                {
+                    findings.add(finding);
                 }
                 let ink = input.ink(index)?;
                 if !profile.printer.colour && ink.iter().any(|a| a.colour) {
