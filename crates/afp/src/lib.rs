@@ -46,6 +46,7 @@
 mod bcoca;
 mod edit;
 mod error;
+mod ink;
 mod input;
 mod names;
 mod ptoca;
@@ -67,6 +68,7 @@ pub use bcoca::{
 };
 pub use edit::{DocumentWriter, EditError, GroupPage, GroupedDocument};
 pub use error::AfpError;
+pub use ink::{InkKind, InkMark, TEXT_HEIGHT_MM, page_ink};
 pub use input::AfpFile;
 pub use names::sf_name;
 pub use ptoca::{ControlSequence, ControlSequences, PTOCA_ESCAPE, PtocaBuilder, function_name};

@@ -1315,3 +1315,48 @@ fn segmented_fields_are_joined_and_broken_chains_named() {
         "segmented field at byte 0: OCD is segmented but the input ends after 1 segments"
     );
 }
+
+/// The example job's pages as `make-job.py` laid them out: Süd's OMR bars
+/// (rules 12 mm long, 0.5 mm thick at x 6 mm, centred on 110 + k · 3.175
+/// mm) on every sheet front only, no text left of x 22 mm, and a footer
+/// whose baseline lies near y 285 mm on every page.
+#[test]
+fn page_ink_finds_the_example_jobs_rules_and_text_starts() {
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/jobs/afp-letters/letters.afp"),
+    )
+    .unwrap();
+    let index = AfpIndex::build(&bytes).unwrap();
+    let mut rules = 0;
+    for group in &index.page_groups {
+        for (n, page) in index.group_pages(group).iter().enumerate() {
+            let ink = tandem_afp::page_ink(page.bytes(&bytes), page.text_units().unwrap()).unwrap();
+            let (page_rules, text): (Vec<tandem_afp::InkMark>, Vec<tandem_afp::InkMark>) = ink
+                .iter()
+                .partition(|m| m.kind == tandem_afp::InkKind::Rule);
+            // Fronts are the odd pages of a letter (duplex).
+            assert_eq!(page_rules.is_empty(), n % 2 == 1, "page {n}");
+            for r in &page_rules {
+                assert!(
+                    (r.x - 6.0).abs() < 0.11 && (r.width - 12.0).abs() < 0.11,
+                    "{r:?}"
+                );
+                assert!((r.height - 0.5).abs() < 0.11, "{r:?}");
+                let track = (r.y + r.height / 2.0 - 110.0) / 3.175;
+                assert!(
+                    (track - track.round()).abs() < 0.05 && (0.0..7.0).contains(&track),
+                    "{r:?}"
+                );
+            }
+            rules += page_rules.len();
+            assert!(text.iter().all(|t| t.x >= 22.0), "{text:?}");
+            assert!(
+                text.iter()
+                    .any(|t| (283.0..288.0).contains(&(t.y + t.height))),
+                "a footer on page {n}: {text:?}"
+            );
+        }
+    }
+    // make-job.py reports 328 OMR bars.
+    assert_eq!(rules, 328);
+}
