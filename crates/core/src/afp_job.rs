@@ -122,20 +122,31 @@ impl AfpJob {
         self.index.pages.len() as u64
     }
 
-    /// Every page: its number (1-based), its piece's id and its size in mm
-    /// from its PGD (if it has one).
-    pub(crate) fn page_sizes(&self) -> impl Iterator<Item = (u64, &str, Option<(f64, f64)>)> + '_ {
-        self.pieces.iter().flat_map(move |piece| {
-            (piece.first_page..=piece.last_page()).map(move |page| {
-                let size = self
-                    .index
-                    .pages
-                    .get(usize::try_from(page - 1).unwrap_or(usize::MAX))
-                    .and_then(|p| p.geometry)
-                    .map(|g| (g.width_mm(), g.height_mm()));
-                (page, piece.piece_id.as_str(), size)
-            })
+    /// The size in mm of page `number` (1-based) from its PGD.
+    pub(crate) fn page_size_mm(&self, number: u64) -> Option<(f64, f64)> {
+        self.input_page(number)
+            .and_then(|p| p.geometry)
+            .map(|g| (g.width_mm(), g.height_mm()))
+    }
+
+    /// What page `number` (1-based) prints where (rules, text starts).
+    pub(crate) fn page_ink(&self, number: u64) -> Result<Vec<tandem_afp::InkMark>, CoreError> {
+        let Some(page) = self.input_page(number) else {
+            return Ok(Vec::new());
+        };
+        let Some(units) = page.text_units() else {
+            return Ok(Vec::new());
+        };
+        tandem_afp::page_ink(page.bytes(&self.bytes), units).map_err(|source| CoreError::Afp {
+            path: self.path.clone(),
+            source,
         })
+    }
+
+    fn input_page(&self, number: u64) -> Option<&tandem_afp::Page> {
+        self.index
+            .pages
+            .get(usize::try_from(number.checked_sub(1)?).ok()?)
     }
 
     /// The pieces' page groups, ready to be written into new documents.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tandem_marks::{MarkRect, SheetControl};
-use tandem_pdf::{InkArea, PdfInput};
+use tandem_pdf::{InkArea, InkKind, PdfInput};
 use tandem_plan::{JobPlan, JobSpec, PlanError, PostingClass, ProductionPlan, SheetBack};
 use tandem_profile::CentreProfile;
 use tandem_ticket::{DataFormat, Delimiting, JobTicket, Plex};
@@ -210,13 +210,11 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
         match crate::redirect::open_job_input(ticket, &scratch) {
             Ok(job) => {
                 let plan = JobPlan::new(&job.pieces, ticket.plex, u64::MAX)?;
-                pages_checked = match &job.data {
-                    PrintData::Pdf(input) => {
-                        check_pages(ticket, profile, input, &plan, &mut findings)?
-                    }
-                    // AFP content is not interpreted; page sizes are known.
-                    PrintData::Afp(afp) => check_afp_page_sizes(profile, afp, &mut findings),
+                let source: &dyn PageSource = match &job.data {
+                    PrintData::Pdf(input) => input,
+                    PrintData::Afp(afp) => afp.as_ref(),
                 };
+                pages_checked = check_pages(ticket, profile, source, &plan, &mut findings)?;
                 check_plan(ticket, profile, &job.pieces, &mut findings);
             }
             // An AFP file that cannot be cut into its page groups is a
@@ -248,19 +246,57 @@ pub fn check(ticket: &JobTicket, profile: &CentreProfile) -> Result<CheckReport,
     })
 }
 
-/// The sizes of an AFP job's pages (from their PGD) against the partner's
-/// sheets. Returns the pages checked.
-fn check_afp_page_sizes(profile: &CentreProfile, job: &AfpJob, findings: &mut Findings) -> u64 {
-    let mut checked = 0;
-    for (page, piece_id, size) in job.page_sizes() {
-        checked += 1;
-        if let Some(finding) =
-            size.and_then(|size| page_size_finding(profile, page, piece_id, size))
-        {
-            findings.add(finding);
-        }
+/// What the page-level checks read of a page (1-based number).
+trait PageSource {
+    /// Width and height in mm, if known.
+    fn size_mm(&self, page: u64) -> Result<Option<(f64, f64)>, CoreError>;
+    /// What the page prints where.
+    fn ink(&self, page: u64) -> Result<Vec<InkArea>, CoreError>;
+}
+
+fn page_index(page: u64) -> usize {
+    usize::try_from(page.saturating_sub(1)).unwrap_or(usize::MAX)
+}
+
+impl PageSource for PdfInput {
+    fn size_mm(&self, page: u64) -> Result<Option<(f64, f64)>, CoreError> {
+        let (width, height) = self.page_size(page_index(page))?;
+        Ok(Some((
+            f64::from(width) / tandem_pdf::POINTS_PER_MM,
+            f64::from(height) / tandem_pdf::POINTS_PER_MM,
+        )))
     }
-    checked
+
+    fn ink(&self, page: u64) -> Result<Vec<InkArea>, CoreError> {
+        Ok(PdfInput::ink(self, page_index(page))?)
+    }
+}
+
+/// AFP pages: sizes from their PGD; rules and where text runs start (text
+/// extents need font metrics: a run that only runs into a zone is not
+/// found).
+impl PageSource for AfpJob {
+    fn size_mm(&self, page: u64) -> Result<Option<(f64, f64)>, CoreError> {
+        Ok(self.page_size_mm(page))
+    }
+
+    fn ink(&self, page: u64) -> Result<Vec<InkArea>, CoreError> {
+        Ok(self
+            .page_ink(page)?
+            .into_iter()
+            .map(|m| InkArea {
+                x: m.x,
+                y: m.y,
+                width: m.width,
+                height: m.height,
+                kind: match m.kind {
+                    tandem_afp::InkKind::TextStart => InkKind::Text,
+                    tandem_afp::InkKind::Rule => InkKind::Path,
+                },
+                colour: false,
+            })
+            .collect())
+    }
 }
 
 /// The finding for a page of `width` × `height` mm that fits none of the
@@ -450,7 +486,7 @@ fn check_plan(
 fn check_pages(
     ticket: &JobTicket,
     profile: &CentreProfile,
-    input: &PdfInput,
+    input: &dyn PageSource,
     plan: &JobPlan,
     findings: &mut Findings,
 ) -> Result<u64, CoreError> {
@@ -502,18 +538,15 @@ fn check_pages(
                 std::iter::once((sheet.front, true)).chain(back.map(|p| (p, false)))
             {
                 checked += 1;
-                let index = usize::try_from(page - 1).unwrap_or(usize::MAX);
-                let (width_pt, height_pt) = input.page_size(index)?;
-                let (width, height) = (
-                    f64::from(width_pt) / tandem_pdf::POINTS_PER_MM,
-                    f64::from(height_pt) / tandem_pdf::POINTS_PER_MM,
-                );
+                let Some((width, height)) = input.size_mm(page)? else {
+                    continue;
+                };
                 if let Some(finding) =
                     page_size_finding(profile, page, &piece.piece_id, (width, height))
                 {
                     findings.add(finding);
                 }
-                let ink = input.ink(index)?;
+                let ink = input.ink(page)?;
                 if !profile.printer.colour && ink.iter().any(|a| a.colour) {
                     findings.add(Finding {
                         page: Some(page),

@@ -1897,6 +1897,61 @@ mod afp {
         assert!(!report.passes());
     }
 
+    /// The mark-zone check reads AFP pages too: rules exactly, text where
+    /// its runs start. Nord's OMR moved onto the left margin of the text
+    /// (x 25 mm in `make-job.py`) collides with the address or body text on
+    /// every sheet front; moved onto Süd's bars, it meets only rules that the white-out
+    /// of the origin's zone covers (an automatic fix).
+    #[test]
+    fn afp_check_finds_print_in_the_partners_mark_zone() {
+        let moved = |left: &str, top: &str| {
+            let text = EXAMPLE_ORIGIN_PROFILE
+                .replace("left_mm = 5.0", left)
+                .replace("top_mm = 60.0", top);
+            assert_ne!(text, EXAMPLE_ORIGIN_PROFILE);
+            CentreProfile::from_toml_str(&text).unwrap()
+        };
+        let on_address = moved("left_mm = 22.0", "top_mm = 60.0");
+        let report = tandem_core::check(&ticket(), &on_address).unwrap();
+        // Every front: the address on first pages, body text on the others.
+        assert_eq!(
+            report.counts.get("mark-zone-content"),
+            Some(&72),
+            "one per sheet"
+        );
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.code == "mark-zone-content")
+            .unwrap();
+        assert_eq!(finding.severity, tandem_core::Severity::Blocking);
+        assert_eq!(finding.page, Some(1));
+        assert!(
+            finding.message.contains("prints Text at x 25.0"),
+            "{}",
+            finding.message
+        );
+
+        let on_origin_bars = moved("left_mm = 6.0", "top_mm = 110.0");
+        let report = tandem_core::check(&ticket(), &on_origin_bars).unwrap();
+        let zone: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == "mark-zone-content")
+            .collect();
+        assert!(!zone.is_empty());
+        assert!(
+            zone.iter()
+                .all(|f| f.severity == tandem_core::Severity::AutoFix
+                    && f.message.contains("prints Path"))
+        );
+        // Where the example profile puts its marks, nothing is in the way.
+        let (nord, _) = profiles();
+        let report = tandem_core::check(&ticket(), &nord).unwrap();
+        assert_eq!(report.counts.get("mark-zone-content"), None);
+        assert_eq!(report.pages_checked, 120);
+    }
+
     #[test]
     fn afp_jobs_are_refused_where_they_cannot_run() {
         let dir = TempDir::new("afp-refused");
