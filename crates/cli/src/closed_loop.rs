@@ -83,6 +83,29 @@ pub struct StatusArgs {
     format: Format,
 }
 
+/// Arguments of `tandem decide`.
+#[derive(Args)]
+pub struct DecideArgs {
+    /// The production journal.
+    #[arg(long)]
+    journal: PathBuf,
+    /// The original job id; default: the only job in the journal.
+    #[arg(long)]
+    job: Option<String>,
+    /// The piece reported twice.
+    #[arg(long)]
+    piece: String,
+    /// One good envelope went out: the piece is completed.
+    #[arg(long, conflicts_with = "reprint", required_unless_present = "reprint")]
+    good: bool,
+    /// No good envelope: the piece goes to the next reprint.
+    #[arg(long)]
+    reprint: bool,
+    /// What was found, for the journal (no personal data).
+    #[arg(long, default_value = "")]
+    note: String,
+}
+
 fn bar(quiet: bool) -> anyhow::Result<ProgressBar> {
     let bar = if quiet {
         ProgressBar::hidden()
@@ -212,5 +235,23 @@ pub fn status(args: StatusArgs) -> anyhow::Result<()> {
     if !report.balanced {
         anyhow::bail!("job {} does not balance", report.job);
     }
+    Ok(())
+}
+
+pub fn decide(args: DecideArgs) -> anyhow::Result<()> {
+    let decision = if args.good {
+        tandem_core::DuplicateDecision::OneGood
+    } else {
+        tandem_core::DuplicateDecision::NoneGood
+    };
+    let state = tandem_core::decide_duplicate(
+        &args.journal,
+        args.job.as_deref(),
+        &args.piece,
+        decision,
+        &args.note,
+        &tandem_core::tandem_journal::SystemClock,
+    )?;
+    println!("piece {} is now {}", args.piece, state.as_str());
     Ok(())
 }

@@ -53,6 +53,9 @@ enum Command {
     Reprint(closed_loop::ReprintArgs),
     /// The final state of every piece of a job and the balance.
     Status(closed_loop::StatusArgs),
+    /// Record a person's decision on a piece the inserter reported twice:
+    /// one good envelope (completed) or none (to reprint).
+    Decide(closed_loop::DecideArgs),
     /// Check whether a partner centre can run a job; exit status 0 only when
     /// it runs unchanged or with automatic fixes.
     Check {
@@ -118,6 +121,7 @@ fn main() -> anyhow::Result<()> {
         Command::Reconcile(args) => closed_loop::reconcile(args)?,
         Command::Reprint(args) => closed_loop::reprint(args)?,
         Command::Status(args) => closed_loop::status(args)?,
+        Command::Decide(args) => closed_loop::decide(args)?,
         Command::Balance(args) => balance::balance(args)?,
         Command::Failover(args) => balance::failover(args)?,
         Command::Check { job, to, json } => {

@@ -375,22 +375,89 @@ fn open_existing(journal_path: &Path) -> Result<SqliteJournal, CoreError> {
 /// holds exactly one.
 pub fn job_status(journal_path: &Path, job: Option<&str>) -> Result<StatusReport, CoreError> {
     let journal = open_existing(journal_path)?;
-    let root = match job {
-        Some(j) => j.to_owned(),
-        None => {
-            let roots = journal.roots()?;
-            match roots.as_slice() {
-                [one] => one.clone(),
-                _ => {
-                    return Err(CoreError::Incompatible(format!(
-                        "the journal holds {} jobs; name one",
-                        roots.len()
-                    )));
-                }
-            }
-        }
-    };
+    let root = only_root(&journal, job)?;
     Ok(tandem_journal::status(&journal, &root)?)
+}
+
+/// A person's decision on a piece the inserter reported more than once
+/// (reconciliation leaves it open for exactly this).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DuplicateDecision {
+    /// One good envelope went out (any other was destroyed): completed.
+    OneGood,
+    /// No good envelope: the piece is damaged and goes to the next reprint.
+    NoneGood,
+}
+
+/// Records `decision` for `piece_id` of root job `job` (default: the only
+/// job in the journal). Returns the piece's new state. Refused for a piece
+/// that is already completed or not in a state an inserter report can
+/// follow (planned, or waiting for a reprint).
+pub fn decide_duplicate(
+    journal_path: &Path,
+    job: Option<&str>,
+    piece_id: &str,
+    decision: DuplicateDecision,
+    note: &str,
+    clock: &dyn Clock,
+) -> Result<State, CoreError> {
+    let mut journal = open_existing(journal_path)?;
+    let root = only_root(&journal, job)?;
+    let piece = journal
+        .states(&root)?
+        .into_iter()
+        .find(|p| p.piece_id == piece_id)
+        .ok_or_else(|| CoreError::Incompatible(format!("job {root} has no piece {piece_id}")))?;
+    let states: &[State] = match decision {
+        DuplicateDecision::OneGood => &[State::Inserted, State::Completed],
+        DuplicateDecision::NoneGood => &[State::Damaged],
+    };
+    if !states[0].may_follow(Some(piece.state)) {
+        return Err(CoreError::Incompatible(format!(
+            "piece {piece_id} of job {root} is {}; a decision on a duplicate report cannot follow that",
+            piece.state.as_str()
+        )));
+    }
+    let at = clock.now();
+    let events: Vec<NewEvent> = states
+        .iter()
+        .map(|&state| NewEvent {
+            job: root.clone(),
+            piece: piece_id.to_owned(),
+            state,
+            via: piece.via.clone(),
+            at: at.clone(),
+            source: "operator decision".into(),
+            detail: format!(
+                "duplicate report checked: {}{}",
+                match decision {
+                    DuplicateDecision::OneGood => "one good envelope",
+                    DuplicateDecision::NoneGood => "no good envelope",
+                },
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {note}")
+                }
+            ),
+        })
+        .collect();
+    journal.append(&events)?;
+    Ok(*states.last().unwrap_or(&piece.state))
+}
+
+/// The root job named, or the only one in the journal.
+fn only_root(journal: &SqliteJournal, job: Option<&str>) -> Result<String, CoreError> {
+    if let Some(job) = job {
+        return Ok(job.to_owned());
+    }
+    match journal.roots()?.as_slice() {
+        [one] => Ok(one.clone()),
+        roots => Err(CoreError::Incompatible(format!(
+            "the journal holds {} jobs; name one",
+            roots.len()
+        ))),
+    }
 }
 
 /// What [`reprint`] produced.

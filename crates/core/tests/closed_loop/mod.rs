@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use tandem_core::tandem_journal::{
-    self, CountingClock, Journal, NewEvent, Outcome, Reported, ResultRecord, SqliteJournal, State,
+    self, CountingClock, Journal, Outcome, Reported, ResultRecord, SqliteJournal, State,
     format_result,
 };
 use tandem_core::{
@@ -165,24 +165,6 @@ fn produce(
         .collect()
 }
 
-/// A person's decision on a duplicate report: the envelope is good.
-fn decide_duplicates(journal: &mut SqliteJournal, root: &str, job: &str, pieces: &[String]) {
-    for piece in pieces {
-        let event = |state| NewEvent {
-            job: root.into(),
-            piece: piece.clone(),
-            state,
-            via: job.into(),
-            at: "2026-01-02T00:00:00Z".into(),
-            source: "operator decision".into(),
-            detail: "duplicate report checked: one good envelope".into(),
-        };
-        journal
-            .append(&[event(State::Inserted), event(State::Completed)])
-            .unwrap();
-    }
-}
-
 fn closed_loop(layout: &str, letters: usize, seed: u64, rolls: Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let ticket = demo_job(dir.path(), letters, seed);
@@ -216,9 +198,18 @@ fn closed_loop(layout: &str, letters: usize, seed: u64, rolls: Vec<u8>) {
             .filter(|p| p.outcome == Outcome::Duplicate)
             .map(|p| p.piece_id.clone())
             .collect();
-        {
-            let mut journal = SqliteJournal::open(&journal_path).unwrap();
-            decide_duplicates(&mut journal, &ticket.id, &job_id, &duplicates);
+        // A person checks each duplicate report: one good envelope.
+        for piece in &duplicates {
+            let state = tandem_core::decide_duplicate(
+                &journal_path,
+                Some(&ticket.id),
+                piece,
+                tandem_core::DuplicateDecision::OneGood,
+                "",
+                &clock,
+            )
+            .unwrap();
+            assert_eq!(state, State::Completed);
         }
         // Reconciling the same files again changes nothing.
         let again =
@@ -424,4 +415,73 @@ fn redirect_reruns_after_a_crash_complete_the_journal() {
     assert!(again.resumed);
     let journal = SqliteJournal::open(&done.journal).unwrap();
     assert_eq!(journal.events(&ticket.id).unwrap().len(), 10);
+}
+
+/// A piece reported twice stays open until a person decides: no good
+/// envelope sends it to the reprint; a completed piece takes no decision.
+#[test]
+fn duplicate_reports_wait_for_a_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let ticket = demo_job(dir.path(), 6, 5);
+    let profile = profile(DELIMITED);
+    let layout = profile.results.clone().unwrap();
+    let clock = CountingClock::new(1_767_225_600);
+    let out = dir.path().join("out");
+    let done =
+        tandem_core::redirect_with_journal(&ticket, &profile, &out, None, &clock, &mut |_| {})
+            .unwrap();
+    let manifest = &done.summary.manifest;
+    let twice = manifest.pieces[2].piece_id.clone();
+    let mut lines = Vec::new();
+    for p in &manifest.pieces {
+        let record = ResultRecord {
+            file: String::new(),
+            line: 0,
+            job: manifest.job_id.clone(),
+            piece_id: p.piece_id.clone(),
+            part: p.part,
+            code: layout.ok[0].clone(),
+            status: Reported::Ok,
+            time: Some("2026-01-01T10:00:00Z".into()),
+            machine: Some("INS1".into()),
+        };
+        lines.push(format_result(&layout, &record));
+        if p.piece_id == twice {
+            lines.push(format_result(&layout, &record));
+        }
+    }
+    let results = dir.path().join("results.txt");
+    std::fs::write(&results, lines.join("\n") + "\n").unwrap();
+    let report =
+        tandem_core::reconcile_files(&done.journal, &[results], None, None, &clock).unwrap();
+    assert_eq!(report.count(Outcome::Duplicate), 1);
+    let status = tandem_core::job_status(&done.journal, None).unwrap();
+    assert_eq!(status.open.len(), 1, "{}", status.to_text());
+
+    let decide = |piece: &str, decision| {
+        tandem_core::decide_duplicate(&done.journal, None, piece, decision, "both creased", &clock)
+    };
+    let state = decide(&twice, tandem_core::DuplicateDecision::NoneGood).unwrap();
+    assert_eq!(state, State::Damaged);
+    let status = tandem_core::job_status(&done.journal, None).unwrap();
+    assert_eq!(status.open[0].piece_id, twice);
+    assert_eq!(status.open[0].state, State::Damaged);
+    // Settled pieces and pieces the job does not have take no decision.
+    let settled = &manifest.pieces[0].piece_id;
+    let e = decide(settled, tandem_core::DuplicateDecision::OneGood).unwrap_err();
+    assert!(e.to_string().contains("is completed"), "{e}");
+    let e = decide("NOPE", tandem_core::DuplicateDecision::OneGood).unwrap_err();
+    assert!(e.to_string().ends_with("has no piece NOPE"), "{e}");
+    // The damaged piece is what the reprint takes.
+    let re = tandem_core::reprint(
+        &ticket,
+        &profile,
+        &dir.path().join("re"),
+        &done.journal,
+        true,
+        &clock,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(re.pieces, [twice]);
 }
