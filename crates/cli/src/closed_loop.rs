@@ -83,6 +83,20 @@ pub struct StatusArgs {
     format: Format,
 }
 
+/// Arguments of `tandem printed`.
+#[derive(Args)]
+pub struct PrintedArgs {
+    /// The output directory of the redirect (or reprint).
+    #[arg(long)]
+    out: PathBuf,
+    /// The run file the printer printed, by name.
+    #[arg(long)]
+    file: String,
+    /// Production journal; default `journal.sqlite` in the output directory.
+    #[arg(long)]
+    journal: Option<PathBuf>,
+}
+
 /// Arguments of `tandem decide`.
 #[derive(Args)]
 pub struct DecideArgs {
@@ -253,5 +267,26 @@ pub fn decide(args: DecideArgs) -> anyhow::Result<()> {
         &tandem_core::tandem_journal::SystemClock,
     )?;
     println!("piece {} is now {}", args.piece, state.as_str());
+    Ok(())
+}
+
+pub fn printed(args: PrintedArgs) -> anyhow::Result<()> {
+    let report = tandem_core::record_printed(
+        &args.out,
+        args.journal.as_deref(),
+        &args.file,
+        &tandem_core::tandem_journal::SystemClock,
+    )?;
+    println!(
+        "{} of job {}: {} pieces now printed, {} recorded before, {} in another state",
+        report.file,
+        report.job,
+        report.marked,
+        report.already,
+        report.skipped.len()
+    );
+    for (piece, state) in report.skipped.iter().take(20) {
+        println!("  {piece} is {}", state.as_str());
+    }
     Ok(())
 }

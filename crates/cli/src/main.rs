@@ -53,6 +53,9 @@ enum Command {
     Reprint(closed_loop::ReprintArgs),
     /// The final state of every piece of a job and the balance.
     Status(closed_loop::StatusArgs),
+    /// Record that the printer printed a run file: its pieces move to
+    /// `printed` (the file must still match the manifest's SHA-256).
+    Printed(closed_loop::PrintedArgs),
     /// Record a person's decision on a piece the inserter reported twice:
     /// one good envelope (completed) or none (to reprint).
     Decide(closed_loop::DecideArgs),
@@ -122,6 +125,7 @@ fn main() -> anyhow::Result<()> {
         Command::Reprint(args) => closed_loop::reprint(args)?,
         Command::Status(args) => closed_loop::status(args)?,
         Command::Decide(args) => closed_loop::decide(args)?,
+        Command::Printed(args) => closed_loop::printed(args)?,
         Command::Balance(args) => balance::balance(args)?,
         Command::Failover(args) => balance::failover(args)?,
         Command::Check { job, to, json } => {

@@ -379,6 +379,105 @@ pub fn job_status(journal_path: &Path, job: Option<&str>) -> Result<StatusReport
     Ok(tandem_journal::status(&journal, &root)?)
 }
 
+/// What [`record_printed`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrintedReport {
+    /// The job the run belongs to (root or reprint).
+    pub job: String,
+    /// The run file.
+    pub file: String,
+    /// Pieces now recorded as printed.
+    pub marked: usize,
+    /// Pieces recorded as printed before (a rerun changes nothing).
+    pub already: usize,
+    /// Pieces in a state a printer confirmation cannot follow (for example
+    /// already reported by the inserter), with that state.
+    pub skipped: Vec<(String, State)>,
+}
+
+/// Records that the printer printed run file `file` of the output in
+/// `out_dir`: every piece with an envelope in it moves to `printed`. The
+/// file must still be the one the manifest lists (same SHA-256), so a
+/// confirmation never lands on pieces of another file. Safe to rerun.
+pub fn record_printed(
+    out_dir: &Path,
+    journal: Option<&Path>,
+    file: &str,
+    clock: &dyn Clock,
+) -> Result<PrintedReport, CoreError> {
+    let manifest = read_manifest(out_dir)?.ok_or_else(|| {
+        CoreError::io(out_dir.join("manifest.json"))(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no finished output here",
+        ))
+    })?;
+    let run = manifest
+        .runs
+        .iter()
+        .find(|r| r.file == file)
+        .ok_or_else(|| {
+            CoreError::Incompatible(format!("job {} has no run file {file}", manifest.job_id))
+        })?;
+    let path = out_dir.join(file);
+    let actual = crate::output::sha256_file(&path)?;
+    if actual != run.sha256 {
+        return Err(CoreError::HashMismatch {
+            path,
+            expected: run.sha256.clone(),
+            actual,
+        });
+    }
+    let journal_path = journal.map_or_else(|| default_journal_path(out_dir), Path::to_owned);
+    let mut journal = open_existing(&journal_path)?;
+    let record = journal.job(&manifest.job_id)?.ok_or_else(|| {
+        CoreError::Incompatible(format!("the journal has no job {}", manifest.job_id))
+    })?;
+    let states: std::collections::HashMap<String, State> = journal
+        .states(&record.root)?
+        .into_iter()
+        .map(|p| (p.piece_id, p.state))
+        .collect();
+    let mut report = PrintedReport {
+        job: manifest.job_id.clone(),
+        file: file.to_owned(),
+        marked: 0,
+        already: 0,
+        skipped: Vec::new(),
+    };
+    let at = clock.now();
+    let mut events = Vec::new();
+    let mut seen = HashSet::new();
+    for piece in manifest.pieces.iter().filter(|p| p.file == file) {
+        if !seen.insert(piece.piece_id.as_str()) {
+            continue;
+        }
+        match states.get(&piece.piece_id) {
+            Some(State::Printed) => report.already += 1,
+            Some(&state) if State::Printed.may_follow(Some(state)) => {
+                report.marked += 1;
+                events.push(NewEvent {
+                    job: record.root.clone(),
+                    piece: piece.piece_id.clone(),
+                    state: State::Printed,
+                    via: manifest.job_id.clone(),
+                    at: at.clone(),
+                    source: format!("printed {file}"),
+                    detail: format!("sha256 {}", run.sha256),
+                });
+            }
+            Some(&state) => report.skipped.push((piece.piece_id.clone(), state)),
+            None => {
+                return Err(CoreError::Incompatible(format!(
+                    "the journal has no piece {} of job {}",
+                    piece.piece_id, record.root
+                )));
+            }
+        }
+    }
+    journal.append(&events)?;
+    Ok(report)
+}
+
 /// A person's decision on a piece the inserter reported more than once
 /// (reconciliation leaves it open for exactly this).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -39,8 +39,9 @@ pub use balance::{
 };
 pub use check::{CheckReport, Finding, Severity, check};
 pub use closed_loop::{
-    DuplicateDecision, JournaledRedirect, ReprintSummary, decide_duplicate, default_journal_path,
-    job_status, reconcile_files, redirect_with_journal, reprint,
+    DuplicateDecision, JournaledRedirect, PrintedReport, ReprintSummary, decide_duplicate,
+    default_journal_path, job_status, reconcile_files, record_printed, redirect_with_journal,
+    reprint,
 };
 pub use demo::{
     DemoJob, DemoOptions, EXAMPLE_ORIGIN_PROFILE, EXAMPLE_PARTNER_PROFILE, generate_demo_job,

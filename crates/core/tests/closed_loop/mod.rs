@@ -485,3 +485,52 @@ fn duplicate_reports_wait_for_a_decision() {
     .unwrap();
     assert_eq!(re.pieces, [twice]);
 }
+
+/// The printer's confirmation of a run moves its pieces to `printed` once;
+/// a file that is not the one the manifest lists is refused; the inserter's
+/// results then complete the pieces as before.
+#[test]
+fn printed_runs_are_recorded_once_and_only_for_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ticket = demo_job(dir.path(), 8, 9);
+    let mut profile = profile(DELIMITED);
+    profile.output.max_sheets_per_run = 12;
+    let clock = CountingClock::new(1_767_225_600);
+    let out = dir.path().join("out");
+    let done =
+        tandem_core::redirect_with_journal(&ticket, &profile, &out, None, &clock, &mut |_| {})
+            .unwrap();
+    let manifest = &done.summary.manifest;
+    assert!(manifest.runs.len() > 1);
+    let first = &manifest.runs[0];
+    let report = tandem_core::record_printed(&out, None, &first.file, &clock).unwrap();
+    assert_eq!(report.marked as u64, first.pieces);
+    assert_eq!((report.already, report.skipped.len()), (0, 0));
+    let again = tandem_core::record_printed(&out, None, &first.file, &clock).unwrap();
+    assert_eq!((again.marked, again.already as u64), (0, first.pieces));
+    let journal = SqliteJournal::open(&done.journal).unwrap();
+    let printed = journal
+        .states(&ticket.id)
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.state == State::Printed)
+        .count();
+    assert_eq!(printed as u64, first.pieces);
+    drop(journal);
+    // Another file under the run's name is refused.
+    let second = &manifest.runs[1];
+    let bytes = std::fs::read(out.join(&second.file)).unwrap();
+    std::fs::write(out.join(&second.file), &bytes[..bytes.len() - 1]).unwrap();
+    let e = tandem_core::record_printed(&out, None, &second.file, &clock).unwrap_err();
+    assert!(
+        matches!(e, tandem_core::CoreError::HashMismatch { .. }),
+        "{e}"
+    );
+    let e = tandem_core::record_printed(&out, None, "nope.pdf", &clock).unwrap_err();
+    assert!(e.to_string().ends_with("has no run file nope.pdf"), "{e}");
+    // Printed pieces complete when the inserter reports them.
+    let files = produce(&profile, &out, &mut std::iter::repeat(4u8), 2);
+    tandem_core::reconcile_files(&done.journal, &files, Some(&ticket.id), None, &clock).unwrap();
+    let status = tandem_core::job_status(&done.journal, None).unwrap();
+    assert_eq!(status.completed, 8, "{}", status.to_text());
+}
