@@ -32,6 +32,7 @@ mod error;
 mod index;
 mod piece;
 mod ticket;
+mod time;
 
 pub use error::TicketError;
 pub use index::{read_index, read_index_file};
@@ -40,3 +41,4 @@ pub use ticket::{
     AfpPageGroups, DataFormat, Delimiting, DocumentClass, JobTicket, Millimetres, Paper, PaperSize,
     Plex, PostalProduct, PrintFile, Rect,
 };
+pub use time::{civil_from_days, format_rfc3339, parse_rfc3339};

@@ -443,54 +443,10 @@ pub(crate) fn validate_id(field: &str, id: &str) -> Result<(), TicketError> {
 /// Accepts RFC 3339 date-times such as `2026-12-01T18:00:00Z` or
 /// `2026-12-01T18:00:00+01:00`.
 fn validate_deadline(deadline: &str) -> Result<(), TicketError> {
-    let err = || {
+    crate::parse_rfc3339(deadline).map(|_| ()).ok_or_else(|| {
         invalid(
             "deadline",
             format!("{deadline:?} is not an RFC 3339 date-time like 2026-12-01T18:00:00Z"),
         )
-    };
-    let b = deadline.as_bytes();
-    if b.len() < 20 {
-        return Err(err());
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        let s = deadline.get(range)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    let (Some(_year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
-        num(0..4),
-        num(5..7),
-        num(8..10),
-        num(11..13),
-        num(14..16),
-        num(17..19),
-    ) else {
-        return Err(err());
-    };
-    let separators = b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b't')
-        && b[13] == b':'
-        && b[16] == b':';
-    let zone = &deadline[19..];
-    let zone_ok = zone == "Z"
-        || (zone.len() == 6
-            && matches!(zone.as_bytes()[0], b'+' | b'-')
-            && zone.as_bytes()[3] == b':'
-            && zone
-                .bytes()
-                .enumerate()
-                .all(|(i, c)| i == 0 || i == 3 || c.is_ascii_digit()));
-    let ranges = (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-        && hour < 24
-        && minute < 60
-        && second < 61;
-    if separators && zone_ok && ranges {
-        Ok(())
-    } else {
-        Err(err())
-    }
+    })
 }
