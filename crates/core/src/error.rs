@@ -33,14 +33,6 @@ pub enum CoreError {
         /// What the editor said.
         source: tandem_afp::EditError,
     },
-    /// AFP output cannot be written.
-    #[error("{path}: {source}")]
-    AfpWrite {
-        /// The output file.
-        path: PathBuf,
-        /// What the writer said.
-        source: tandem_afp::WriteError,
-    },
     /// The plan cannot be made.
     #[error(transparent)]
     Plan(#[from] tandem_plan::PlanError),
