@@ -432,10 +432,10 @@ pub fn record_printed(
     let record = journal.job(&manifest.job_id)?.ok_or_else(|| {
         CoreError::Incompatible(format!("the journal has no job {}", manifest.job_id))
     })?;
-    let states: std::collections::HashMap<String, State> = journal
+    let states: std::collections::HashMap<String, (State, String)> = journal
         .states(&record.root)?
         .into_iter()
-        .map(|p| (p.piece_id, p.state))
+        .map(|p| (p.piece_id, (p.state, p.via)))
         .collect();
     let mut report = PrintedReport {
         job: manifest.job_id.clone(),
@@ -451,9 +451,11 @@ pub fn record_printed(
         if !seen.insert(piece.piece_id.as_str()) {
             continue;
         }
+        // Only pieces this job is producing: a piece since reprinted in a
+        // child job is that job's to confirm.
         match states.get(&piece.piece_id) {
-            Some(State::Printed) => report.already += 1,
-            Some(&state) if State::Printed.may_follow(Some(state)) => {
+            Some((State::Printed, via)) if *via == manifest.job_id => report.already += 1,
+            Some((State::Released | State::Reprinted, via)) if *via == manifest.job_id => {
                 report.marked += 1;
                 events.push(NewEvent {
                     job: record.root.clone(),
@@ -465,7 +467,7 @@ pub fn record_printed(
                     detail: format!("sha256 {}", run.sha256),
                 });
             }
-            Some(&state) => report.skipped.push((piece.piece_id.clone(), state)),
+            Some((state, _)) => report.skipped.push((piece.piece_id.clone(), *state)),
             None => {
                 return Err(CoreError::Incompatible(format!(
                     "the journal has no piece {} of job {}",
@@ -489,9 +491,10 @@ pub enum DuplicateDecision {
 }
 
 /// Records `decision` for `piece_id` of root job `job` (default: the only
-/// job in the journal). Returns the piece's new state. Refused for a piece
-/// that is already completed or not in a state an inserter report can
-/// follow (planned, or waiting for a reprint).
+/// job in the journal). Returns the piece's new state. Refused unless the
+/// piece waits for its inserter report (released, printed or reprinted)
+/// and a stored reconciliation of the job producing it found it reported
+/// twice — so a mistyped piece id cannot complete another letter.
 pub fn decide_duplicate(
     journal_path: &Path,
     job: Option<&str>,
@@ -511,10 +514,29 @@ pub fn decide_duplicate(
         DuplicateDecision::OneGood => &[State::Inserted, State::Completed],
         DuplicateDecision::NoneGood => &[State::Damaged],
     };
-    if !states[0].may_follow(Some(piece.state)) {
+    if !matches!(
+        piece.state,
+        State::Released | State::Printed | State::Reprinted
+    ) {
         return Err(CoreError::Incompatible(format!(
             "piece {piece_id} of job {root} is {}; a decision on a duplicate report cannot follow that",
             piece.state.as_str()
+        )));
+    }
+    let reported_twice = journal
+        .reconciliations(&piece.via)?
+        .iter()
+        .filter_map(|r| serde_json::from_str::<tandem_journal::ReconcileReport>(&r.report).ok())
+        .any(|report| {
+            report
+                .pieces
+                .iter()
+                .any(|p| p.piece_id == piece_id && p.outcome == tandem_journal::Outcome::Duplicate)
+        });
+    if !reported_twice {
+        return Err(CoreError::Incompatible(format!(
+            "no reconciliation of job {} found piece {piece_id} reported twice",
+            piece.via
         )));
     }
     let at = clock.now();

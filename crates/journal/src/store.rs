@@ -168,6 +168,8 @@ pub trait Journal {
     fn events(&self, root: &str) -> Result<Vec<Event>, JournalError>;
     /// A stored reconciliation.
     fn reconciliation(&self, key: &str) -> Result<Option<ReconcileRecord>, JournalError>;
+    /// Every stored reconciliation of job `job`, oldest first.
+    fn reconciliations(&self, job: &str) -> Result<Vec<ReconcileRecord>, JournalError>;
 }
 
 /// The journal in an embedded SQLite database (WAL, `synchronous=FULL`).
@@ -651,5 +653,25 @@ impl Journal for SqliteJournal {
             )
             .optional()
             .map_err(self.db())
+    }
+
+    fn reconciliations(&self, job: &str) -> Result<Vec<ReconcileRecord>, JournalError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT key, job, at, report FROM reconciliations WHERE job = ?1 ORDER BY rowid",
+            )
+            .map_err(self.db())?;
+        let rows = statement
+            .query_map([job], |r| {
+                Ok(ReconcileRecord {
+                    key: r.get(0)?,
+                    job: r.get(1)?,
+                    at: r.get(2)?,
+                    report: r.get(3)?,
+                })
+            })
+            .map_err(self.db())?;
+        rows.collect::<Result<_, _>>().map_err(self.db())
     }
 }

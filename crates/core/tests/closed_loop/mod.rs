@@ -432,6 +432,21 @@ fn duplicate_reports_wait_for_a_decision() {
             .unwrap();
     let manifest = &done.summary.manifest;
     let twice = manifest.pieces[2].piece_id.clone();
+    // Before any results, no piece can be decided on.
+    let e = tandem_core::decide_duplicate(
+        &done.journal,
+        None,
+        &twice,
+        tandem_core::DuplicateDecision::OneGood,
+        "",
+        &clock,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with(&format!("found piece {twice} reported twice")),
+        "{e}"
+    );
     let mut lines = Vec::new();
     for p in &manifest.pieces {
         let record = ResultRecord {
@@ -483,7 +498,16 @@ fn duplicate_reports_wait_for_a_decision() {
         &mut |_| {},
     )
     .unwrap();
-    assert_eq!(re.pieces, [twice]);
+    assert_eq!(re.pieces, [twice.clone()]);
+    // Confirming the root's run again leaves the reprinted piece to its
+    // child job.
+    let run = &manifest.runs[0].file;
+    let printed = tandem_core::record_printed(&out, None, run, &clock).unwrap();
+    assert_eq!(printed.marked, 0);
+    assert!(
+        printed.skipped.contains(&(twice, State::Reprinted)),
+        "{printed:?}"
+    );
 }
 
 /// The printer's confirmation of a run moves its pieces to `printed` once;
