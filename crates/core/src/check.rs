@@ -404,6 +404,9 @@ fn check_plan(
             return;
         }
     };
+    if let Some((piece_id, why)) = crate::redirect::unreachable_feeders(profile, &plan) {
+        findings.add(for_piece(&piece_id, blocking("feeders-unreachable", why)));
+    }
     for manual in &plan.manual {
         let code = match manual.reason {
             tandem_plan::ManualReason::TooManySheets { .. } => "too-many-sheets",

@@ -283,7 +283,9 @@ pub fn redirect(
         &pieces,
         &profile.target_centre(),
     )?;
-    check_feeders_reach_inserter(profile, &plan)?;
+    if let Some((piece_id, why)) = unreachable_feeders(profile, &plan) {
+        return Err(CoreError::Incompatible(format!("piece {piece_id}: {why}")));
+    }
     let artwork = open_artwork(ticket, &plan)?;
     let mut files = output_files(&plan, profile, &ticket.id);
     if let PrintData::Afp(_) = data {
@@ -514,14 +516,12 @@ pub fn redirect(
 /// An envelope that needs selective feeds must tell the inserter which:
 /// through the control file, or through its marks (OMR feeder tracks, or a
 /// code whose template carries `{feeders}`). Otherwise the insert would be
-/// silently missing.
-fn check_feeders_reach_inserter(
+/// silently missing. Returns the first set that cannot, as (piece id, why).
+/// Feeders above 8 are beyond what a control record or a mark can call.
+pub(crate) fn unreachable_feeders(
     profile: &CentreProfile,
     plan: &ProductionPlan,
-) -> Result<(), CoreError> {
-    if profile.control_file.is_some() {
-        return Ok(());
-    }
+) -> Option<(String, String)> {
     let marks = &profile.marks;
     let in_code = marks
         .data_matrix
@@ -532,16 +532,22 @@ fn check_feeders_reach_inserter(
             .as_ref()
             .is_some_and(|b| b.template.contains("{feeders}"));
     let tracks = marks.omr.as_ref().map_or(0, |o| o.supported_feeders());
-    for set in &plan.sets {
-        let mask = crate::closed_loop::feeder_mask(&set.feeders);
-        if mask != 0 && !in_code && tracks & mask != mask {
-            return Err(CoreError::Incompatible(format!(
-                "piece {}: feeders {:?} must fire for its inserts, but {} has no control file and its marks cannot call them",
-                set.piece_id, set.feeders, profile.centre.id
-            )));
-        }
-    }
-    Ok(())
+    let centre = &profile.centre.id;
+    plan.sets.iter().find_map(|set| {
+        let why = if let Some(high) = set.feeders.iter().find(|&&f| f > 8) {
+            format!("feeder {high} must fire for its inserts, but control records and marks call feeders 1-8 only")
+        } else {
+            let mask = crate::closed_loop::feeder_mask(&set.feeders);
+            if mask == 0 || profile.control_file.is_some() || in_code || tracks & mask == mask {
+                return None;
+            }
+            format!(
+                "feeders {:?} must fire for its inserts, but {centre} has no control file and its marks cannot call them",
+                set.feeders
+            )
+        };
+        Some((set.piece_id.clone(), why))
+    })
 }
 
 /// One output file being written.

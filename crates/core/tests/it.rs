@@ -2091,8 +2091,20 @@ fn selective_feeds_must_reach_the_inserter() {
         "{e}"
     );
     assert!(!dir.0.join("refused").exists());
+    // `tandem check` says so before anything is written.
+    let report = tandem_core::check(&ticket, &sued).unwrap();
+    assert_eq!(report.counts.get("feeders-unreachable"), Some(&1));
     // A DataMatrix that carries the feeders calls them.
     let code = sued.marks.data_matrix.as_mut().unwrap();
     code.template.push_str("|{feeders}");
     redirect(&ticket, &sued, &dir.0.join("in-code"), &mut |_| {}).unwrap();
+    // Feeder 9 is beyond any control record or mark, control file or not.
+    let (_, mut sued) = profiles();
+    sued.inserter.feeders[0].number = 9;
+    let e = redirect(&ticket, &sued, &dir.0.join("nine"), &mut |_| {}).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("feeder 9 must fire for its inserts, but control records and marks call feeders 1-8 only"),
+        "{e}"
+    );
 }

@@ -498,7 +498,7 @@ fn duplicate_reports_wait_for_a_decision() {
         &mut |_| {},
     )
     .unwrap();
-    assert_eq!(re.pieces, [twice.clone()]);
+    assert_eq!(re.pieces, std::slice::from_ref(&twice));
     // Confirming the root's run again leaves the reprinted piece to its
     // child job.
     let run = &manifest.runs[0].file;
