@@ -57,6 +57,9 @@ pub fn function_name(function_type: u8) -> &'static str {
         0xF4 => "ESU",
         0xEE => "RPS",
         0x80 => "SEC",
+        0xC0 => "SIM",
+        0xD0 => "SBI",
+        0xD8 => "BLN",
         _ => "unknown",
     }
 }

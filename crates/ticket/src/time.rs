@@ -124,3 +124,45 @@ pub fn format_rfc3339(time: i64, offset_s: i64) -> String {
         secs % 60
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats_hand_computed_times() {
+        // 2024-02-29 is day 19,782 after 1970-01-01 (54 years, 13 leap days
+        // before it: 54 * 365 + 13 + 31 + 28 = 19,782).
+        assert_eq!(parse_rfc3339("2024-02-29T00:00:00Z"), Some(19_782 * 86_400));
+        assert_eq!(
+            parse_rfc3339("2024-02-29T01:30:00+01:30"),
+            Some(19_782 * 86_400)
+        );
+        assert_eq!(
+            parse_rfc3339("2024-02-29 00:00:00.25z"),
+            Some(19_782 * 86_400)
+        );
+        assert_eq!(format_rfc3339(19_782 * 86_400, 0), "2024-02-29T00:00:00Z");
+        assert_eq!(
+            format_rfc3339(19_782 * 86_400, -5 * 3600),
+            "2024-02-28T19:00:00-05:00"
+        );
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_date_time() {
+        for text in [
+            "2023-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-12-01T24:00:00Z",
+            "2026-12-01T18:00:00",
+            "2026-12-01T18:00:00+24:00",
+            "2026-12-01",
+            "2026-12-01T18:00:00Ä",
+            "",
+        ] {
+            assert_eq!(parse_rfc3339(text), None, "{text}");
+        }
+    }
+}
