@@ -642,14 +642,7 @@ impl Journal for SqliteJournal {
             .query_row(
                 "SELECT key, job, at, report FROM reconciliations WHERE key = ?1",
                 [key],
-                |r| {
-                    Ok(ReconcileRecord {
-                        key: r.get(0)?,
-                        job: r.get(1)?,
-                        at: r.get(2)?,
-                        report: r.get(3)?,
-                    })
-                },
+                reconcile_record,
             )
             .optional()
             .map_err(self.db())
@@ -663,15 +656,18 @@ impl Journal for SqliteJournal {
             )
             .map_err(self.db())?;
         let rows = statement
-            .query_map([job], |r| {
-                Ok(ReconcileRecord {
-                    key: r.get(0)?,
-                    job: r.get(1)?,
-                    at: r.get(2)?,
-                    report: r.get(3)?,
-                })
-            })
+            .query_map([job], reconcile_record)
             .map_err(self.db())?;
         rows.collect::<Result<_, _>>().map_err(self.db())
     }
+}
+
+/// A `reconciliations` row (key, job, at, report) as a record.
+fn reconcile_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReconcileRecord> {
+    Ok(ReconcileRecord {
+        key: r.get(0)?,
+        job: r.get(1)?,
+        at: r.get(2)?,
+        report: r.get(3)?,
+    })
 }

@@ -70,6 +70,20 @@ fn profile(layout: &str) -> CentreProfile {
     profile
 }
 
+/// Redirects `ticket` to `profile` into `dir/out`, with the journal there
+/// and a counting clock from 2026-01-01.
+fn redirected(
+    dir: &Path,
+    ticket: &JobTicket,
+    profile: &CentreProfile,
+) -> (CountingClock, PathBuf, tandem_core::JournaledRedirect) {
+    let clock = CountingClock::new(1_767_225_600);
+    let out = dir.join("out");
+    let done = tandem_core::redirect_with_journal(ticket, profile, &out, None, &clock, &mut |_| {})
+        .unwrap();
+    (clock, out, done)
+}
+
 fn demo_job(dir: &Path, letters: usize, seed: u64) -> JobTicket {
     let origin = CentreProfile::from_toml_str(EXAMPLE_ORIGIN_PROFILE).unwrap();
     let job = tandem_core::generate_demo_job(
@@ -169,11 +183,7 @@ fn closed_loop(layout: &str, letters: usize, seed: u64, rolls: Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let ticket = demo_job(dir.path(), letters, seed);
     let profile = profile(layout);
-    let clock = CountingClock::new(1_767_225_600);
-    let out = dir.path().join("out");
-    let done =
-        tandem_core::redirect_with_journal(&ticket, &profile, &out, None, &clock, &mut |_| {})
-            .unwrap();
+    let (clock, out, done) = redirected(dir.path(), &ticket, &profile);
     let journal_path = done.journal;
     let mut rolls = rolls.into_iter().cycle();
     let mut job_out = out.clone();
@@ -274,11 +284,7 @@ fn malformed_lines_are_reported_and_other_jobs_refused() {
     let dir = tempfile::tempdir().unwrap();
     let ticket = demo_job(dir.path(), 6, 7);
     let profile = profile(DELIMITED);
-    let clock = CountingClock::new(1_767_225_600);
-    let out = dir.path().join("out");
-    let done =
-        tandem_core::redirect_with_journal(&ticket, &profile, &out, None, &clock, &mut |_| {})
-            .unwrap();
+    let (clock, _, done) = redirected(dir.path(), &ticket, &profile);
     let pieces: Vec<&str> = done
         .summary
         .manifest
@@ -338,11 +344,7 @@ fn reprint_refuses_above_the_ceiling_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let ticket = demo_job(dir.path(), 10, 3);
     let profile = profile(DELIMITED);
-    let clock = CountingClock::new(1_767_225_600);
-    let out = dir.path().join("out");
-    let done =
-        tandem_core::redirect_with_journal(&ticket, &profile, &out, None, &clock, &mut |_| {})
-            .unwrap();
+    let (clock, _, done) = redirected(dir.path(), &ticket, &profile);
     // An empty results file: every piece missing, 100 % > 20 %.
     let results = dir.path().join("empty.txt");
     std::fs::write(&results, "# nothing\n").unwrap();
@@ -425,11 +427,7 @@ fn duplicate_reports_wait_for_a_decision() {
     let ticket = demo_job(dir.path(), 6, 5);
     let profile = profile(DELIMITED);
     let layout = profile.results.clone().unwrap();
-    let clock = CountingClock::new(1_767_225_600);
-    let out = dir.path().join("out");
-    let done =
-        tandem_core::redirect_with_journal(&ticket, &profile, &out, None, &clock, &mut |_| {})
-            .unwrap();
+    let (clock, out, done) = redirected(dir.path(), &ticket, &profile);
     let manifest = &done.summary.manifest;
     let twice = manifest.pieces[2].piece_id.clone();
     // Before any results, no piece can be decided on.
@@ -519,11 +517,7 @@ fn printed_runs_are_recorded_once_and_only_for_their_file() {
     let ticket = demo_job(dir.path(), 8, 9);
     let mut profile = profile(DELIMITED);
     profile.output.max_sheets_per_run = 12;
-    let clock = CountingClock::new(1_767_225_600);
-    let out = dir.path().join("out");
-    let done =
-        tandem_core::redirect_with_journal(&ticket, &profile, &out, None, &clock, &mut |_| {})
-            .unwrap();
+    let (clock, out, done) = redirected(dir.path(), &ticket, &profile);
     let manifest = &done.summary.manifest;
     assert!(manifest.runs.len() > 1);
     let first = &manifest.runs[0];
